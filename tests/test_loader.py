@@ -1,0 +1,153 @@
+"""Bad input: every kind of problem is reported with file, line, column, value and a fix, all at once."""
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+import transit
+from transit.errors import NetworkDataError
+
+
+def rewrite(folder, file, old, new):
+    path = folder / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture text {old!r} not in {file}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def problems_of(folder):
+    with pytest.raises(NetworkDataError) as info:
+        transit.load_network(folder)
+    return info.value.problems
+
+
+def only(problems, file):
+    return [p for p in problems if p.file == file]
+
+
+def test_missing_column(tiny_copy):
+    rewrite(tiny_copy, "cities.csv", "city_id,name,name_zh,province,lat,lon,",
+            "city_id,name,name_zh,province,latitude,lon,")
+    (p,) = [p for p in problems_of(tiny_copy) if p.column == "lat"]
+    assert p.file == "cities.csv" and p.row == 1 and "missing" in p.message
+
+
+def test_bad_number(tiny_copy):
+    rewrite(tiny_copy, "line_stations.csv", "l1,2,beta,100,", "l1,2,beta,10O,")
+    (p,) = problems_of(tiny_copy)
+    assert (p.file, p.row, p.column, p.value) == ("line_stations.csv", 3, "chainage_km", "10O")
+    assert "not a number" in p.message
+
+
+def test_unknown_station_in_line(tiny_copy):
+    rewrite(tiny_copy, "line_stations.csv", "l1,2,beta,", "l1,2,betta,")
+    ps = problems_of(tiny_copy)
+    p = next(p for p in ps if p.file == "line_stations.csv")
+    assert (p.row, p.column, p.value) == (3, "station_id", "betta")
+    assert "did you mean 'beta'" in p.message
+
+
+def test_duplicate_id(tiny_copy):
+    rewrite(tiny_copy, "stations.csv", "gamma_north,Gamma North", "gamma,Gamma North")
+    ps = only(problems_of(tiny_copy), "stations.csv")
+    assert any(p.row == 7 and "duplicates line 6" in p.message for p in ps)
+
+
+def test_coordinates_out_of_range(tiny_copy):
+    rewrite(tiny_copy, "cities.csv", "beta,Beta,贝塔,Testland,30.0,121.0", "beta,Beta,贝塔,Testland,30.0,1210")
+    (p,) = problems_of(tiny_copy)
+    assert (p.column, p.value) == ("lon", "1210") and "above 180" in p.message
+
+
+def test_chainage_going_backwards(tiny_copy):
+    rewrite(tiny_copy, "line_stations.csv", "l1,3,gamma,250,", "l1,3,gamma,90,")
+    (p,) = problems_of(tiny_copy)
+    assert (p.file, p.row, p.column, p.value) == ("line_stations.csv", 4, "chainage_km", "90.0")
+    assert "backwards" in p.message
+
+
+def test_date_not_a_date(tiny_copy):
+    rewrite(tiny_copy, "sections.csv", "2015-06-01", "2015-06-31")
+    (p,) = problems_of(tiny_copy)
+    assert (p.column, p.value) == ("opened", "2015-06-31") and "YYYY-MM-DD" in p.message
+    rewrite(tiny_copy, "sections.csv", "2015-06-31", "June 2015")
+    (p,) = problems_of(tiny_copy)
+    assert p.value == "June 2015"
+
+
+def test_missing_file(tiny_copy):
+    (tiny_copy / "lines.csv").unlink()
+    ps = problems_of(tiny_copy)
+    assert any(p.file == "lines.csv" and "missing" in p.message for p in ps)
+
+
+def test_airport_on_a_rail_line(tiny_copy):
+    rewrite(tiny_copy, "line_stations.csv", "l2,2,beta,", "l2,2,alpha_airport,")
+    ps = problems_of(tiny_copy)
+    assert any(p.column == "station_id" and "airport" in p.message for p in ps)
+
+
+def test_sections_must_tile_the_line(tiny_copy):
+    rewrite(tiny_copy, "sections.csv", "l1,beta,gamma,250,open,2015-06-01,,made up\n", "")
+    ps = problems_of(tiny_copy)
+    assert any("no section after station seq 2 of 3" in p.message for p in ps)
+
+
+def test_open_section_needs_a_date_and_construction_a_year(tiny_copy):
+    rewrite(tiny_copy, "sections.csv", "open,2010-01-01,", "open,,")
+    rewrite(tiny_copy, "sections.csv", "construction,,2030", "construction,,")
+    ps = problems_of(tiny_copy)
+    assert {p.column for p in ps} == {"opened", "expected_year"}
+
+
+def test_transfer_between_cities_is_refused(tiny_copy):
+    rewrite(tiny_copy, "transfers.csv", "alpha_central,alpha_east,20", "alpha_central,beta,20")
+    (p,) = problems_of(tiny_copy)
+    assert p.file == "transfers.csv" and "one city" in p.message
+
+
+def test_group_member_unknown(tiny_copy):
+    rewrite(tiny_copy, "groups.csv", "alpha;beta;gamma", "alpha;bta;gamma")
+    (p,) = problems_of(tiny_copy)
+    assert (p.column, p.value) == ("members", "bta") and "did you mean 'beta'" in p.message
+
+
+def test_ragged_row(tiny_copy):
+    rewrite(tiny_copy, "lines.csv", "l3,Gamma North Link,", "l3,Gamma, North Link,")
+    (p,) = problems_of(tiny_copy)
+    assert p.file == "lines.csv" and p.row == 4 and "cells" in p.message
+
+
+def test_every_problem_is_reported_at_once(tiny_copy):
+    rewrite(tiny_copy, "line_stations.csv", "l1,2,beta,100,", "l1,2,beta,10O,")
+    rewrite(tiny_copy, "cities.csv", "30.0,121.0", "30.0,1210")
+    rewrite(tiny_copy, "sections.csv", "2015-06-01", "2015-13-01")
+    with pytest.raises(NetworkDataError) as info:
+        transit.load_network(tiny_copy)
+    files = {p.file for p in info.value.problems}
+    assert files == {"line_stations.csv", "cities.csv", "sections.csv"}
+    text = str(info.value)
+    assert "3 problem(s)" in text and "line_stations.csv, line 3, column 'chainage_km', value '10O'" in text
+
+
+def test_loading_never_modifies_the_files(tiny_copy):
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in tiny_copy.iterdir()}
+    transit.load_network(tiny_copy)
+    rewrite(tiny_copy, "cities.csv", "30.0,121.0", "30.0,1210")
+    before["cities.csv"] = hashlib.sha256((tiny_copy / "cities.csv").read_bytes()).hexdigest()
+    with pytest.raises(NetworkDataError):
+        transit.load_network(tiny_copy)
+    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in tiny_copy.iterdir()}
+    assert after == before
+
+
+def test_unknown_network_name():
+    with pytest.raises(FileNotFoundError, match="bundled networks are"):
+        transit.load_network("atlantis")
+
+
+def test_problem_in_network_toml(tiny_copy):
+    rewrite(tiny_copy, "network.toml", 'as_of = "2026-11-01"', 'as_of = "last year"')
+    (p,) = problems_of(tiny_copy)
+    assert p.file == "network.toml" and p.column == "network.as_of"

@@ -1,0 +1,90 @@
+"""The Network object: dates, tables, place lookup, immutability."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+import transit
+from transit.errors import NetworkDataError, UnknownPlaceError
+from transit.network import as_date
+
+
+def test_default_date_is_the_data_date(tiny):
+    assert tiny.date == date(2026, 11, 1) == tiny.data_as_of
+
+
+@pytest.mark.parametrize("when, stations", [
+    (2012, {"alpha_central", "alpha_east", "beta", "alpha_airport", "delta_airport"}),
+    ("2016-03-10", {"alpha_central", "alpha_east", "beta", "gamma", "alpha_airport", "delta_airport"}),
+    (2031, {"alpha_central", "alpha_east", "beta", "gamma", "gamma_north", "alpha_airport", "delta_airport"}),
+])
+def test_as_of_keeps_what_is_in_service(tiny, when, stations):
+    assert set(tiny.as_of(when).stations["station_id"]) == stations
+
+
+def test_construction_counts_only_in_the_future(tiny):
+    # expected 2030, but a past date never includes a section that was not open then
+    assert "l3" not in set(tiny.as_of(2025).lines["line_id"])
+    assert "l3" in set(tiny.as_of(2030).lines["line_id"])
+
+
+def test_a_year_means_its_last_day():
+    assert as_date(2030) == date(2030, 12, 31)
+    assert as_date("2016") == date(2016, 12, 31)
+    with pytest.raises(ValueError, match="give a year"):
+        as_date("soon")
+
+
+def test_published_times_take_the_latest_valid(tiny):
+    assert len(tiny.as_of(2019).published_times) == 0
+    assert list(tiny.as_of(2021).published_times["minutes"]) == [50.0]
+
+
+@pytest.mark.parametrize("key", ["alpha", "Alpha", "ALPHA", "阿尔法"])
+def test_city_lookup_by_id_english_or_chinese(tiny, key):
+    assert tiny.city(key).name == "alpha"
+
+
+def test_station_lookup_and_suggestion(tiny):
+    assert tiny.station("阿尔法东").name == "alpha_east"
+    with pytest.raises(UnknownPlaceError, match="did you mean 'alpha_east'"):
+        tiny.station("alpha_eats")
+    with pytest.raises(KeyError):  # a builtin base, for callers who catch KeyError
+        tiny.station("nowhere")
+
+
+def test_resolve_prefers_cities(tiny):
+    assert tiny.resolve("Beta") == ("city", "beta")
+    assert tiny.resolve("beta") == ("city", "beta")
+    assert tiny.resolve("Alpha East") == ("station", "alpha_east")
+
+
+def test_groups_and_provinces(tiny):
+    assert tiny.group("core") == ["alpha", "beta", "gamma"]
+    assert tiny.group("province_islands") == ["delta"]
+    with pytest.raises(UnknownPlaceError, match="did you mean 'core'"):
+        tiny.group("cor")
+
+
+def test_city_stations(tiny):
+    assert tiny.city_stations("alpha", kind="rail") == ["alpha_central", "alpha_east"]
+    assert tiny.city_stations("Alpha") == ["alpha_airport", "alpha_central", "alpha_east"]
+
+
+def test_tables_are_copies(tiny):
+    frame = tiny.stations
+    frame.loc[:, "lat"] = 0.0
+    assert tiny.stations["lat"].max() > 0
+
+
+def test_with_tables_checks_and_leaves_the_original(tiny):
+    sections = tiny.tables["sections"]
+    sections.loc[sections["line_id"] == "l3", ["status", "expected_year"]] = ["planned", None]
+    changed = tiny.with_tables(sections=sections, label="test")
+    assert "l3" not in set(changed.as_of(2031).lines["line_id"])
+    assert "l3" in set(tiny.as_of(2031).lines["line_id"])
+    bad = tiny.tables["line_stations"]
+    bad.loc[0, "station_id"] = "nowhere"
+    with pytest.raises(NetworkDataError, match="test:line_stations"):
+        tiny.with_tables(line_stations=bad, label="test")

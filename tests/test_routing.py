@@ -1,0 +1,109 @@
+"""travel_times on the tiny network: every expected time of tests/data/tiny/README.md, and routes."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import transit
+from transit.graph import compile_graph
+from transit.routing import travel_times
+
+
+@pytest.mark.parametrize("year, a, b, minutes", [
+    (2012, "alpha", "beta", 20.0),
+    (2012, "alpha", "gamma", math.inf),
+    (2016, "alpha", "gamma", 56.0),
+    (2021, "alpha", "gamma", 50.0),
+    (2031, "alpha", "gamma_north", 55.0),
+    (2016, "alpha", "epsilon", math.inf),
+    (2016, "beta", "alpha", 20.0),
+])
+def test_station_measure(tiny, year, a, b, minutes):
+    tt = travel_times(tiny.as_of(year), measure="station")
+    assert tt.get(a, b) == pytest.approx(minutes)
+
+
+def test_air_needs_the_air_mode(tiny):
+    net = tiny.as_of(2016)
+    assert travel_times(net, modes=("rail",)).get("alpha", "delta") == math.inf
+    assert travel_times(net, modes=("rail", "air")).get("alpha", "delta") == pytest.approx(115.0)
+
+
+def test_door_measure(tiny):
+    net = tiny.as_of(2016)
+    assert travel_times(net, measure="door").get("alpha", "beta") == pytest.approx(68.0)
+    assert travel_times(net, modes=("rail", "air"), measure="door").get("Alpha", "德尔塔") == pytest.approx(160.0)
+
+
+def test_route_legs_add_up_and_name_lines(tiny):
+    tt = travel_times(tiny.as_of(2031), measure="station")
+    route = tt.route("alpha", "gamma_north")
+    assert [(l.from_id, l.to_id, l.kind, l.via) for l in route.legs] == [
+        ("alpha_east", "gamma", "rail", "l1"), ("gamma", "gamma_north", "rail", "l3")]
+    assert route.minutes == pytest.approx(tt.get("alpha", "gamma_north"))
+    assert route.transfers == 1
+    door = travel_times(tiny.as_of(2016), modes=("rail", "air"), measure="door").route("alpha", "delta")
+    assert [l.kind for l in door.legs] == ["access", "flight", "egress"]
+    assert door.legs[1].via == "AAA-DDD"
+    assert door.minutes == pytest.approx(160.0)
+
+
+def test_no_route_is_empty(tiny):
+    route = travel_times(tiny, measure="station").route("alpha", "epsilon")
+    assert route.legs == () and route.minutes == math.inf and "no route" in str(route)
+
+
+def test_matrix_and_frames(tiny, tmp_path):
+    tt = travel_times(tiny.as_of(2016), measure="station")
+    m = tt.matrix()
+    assert m.loc["alpha", "gamma"] == pytest.approx(56.0)
+    assert m.loc["gamma", "gamma"] == 0.0
+    assert np.isinf(m.loc["alpha", "epsilon"])
+    long = tt.to_frame()
+    assert set(long.columns) == {"origin_id", "destination_id", "minutes"}
+    # delta (airport only) and epsilon (no station) are not origins by rail; every city is a destination
+    assert len(long) == 3 * 5 - 3
+    path = tt.to_csv(tmp_path / "tt.csv")
+    assert path.read_text().startswith("origin_id,destination_id,minutes\n")
+    with pytest.raises(FileExistsError):
+        tt.to_csv(path)
+    assert tt.matrix("station").loc["alpha_east", "gamma"] == pytest.approx(56.0)
+
+
+def test_origins_limit_the_work(tiny):
+    tt = travel_times(tiny.as_of(2016), origins=["alpha"], destinations=["gamma", "beta"])
+    assert tt.get("alpha", "gamma") == pytest.approx(56.0)
+    assert list(tt.matrix().index) == ["alpha"]
+    assert list(tt.matrix().columns) == ["beta", "gamma"]
+    with pytest.raises(ValueError, match="origins"):
+        tt.get("beta", "alpha")
+
+
+def test_from_origin_for_isochrones(tiny):
+    s = travel_times(tiny.as_of(2016), measure="door").from_origin("alpha")
+    assert s["beta"] == pytest.approx(15 + 10 + 30)  # arriving at beta, before leaving the station
+    assert "centre:alpha" not in s.index
+
+
+def test_unknown_place_suggests(tiny):
+    tt = travel_times(tiny, measure="station")
+    with pytest.raises(transit.UnknownPlaceError, match="did you mean"):
+        tt.get("alpah", "beta")
+
+
+def test_bad_options(tiny):
+    with pytest.raises(ValueError, match="modes"):
+        travel_times(tiny, modes=("boat",))
+    with pytest.raises(ValueError, match="measure"):
+        travel_times(tiny, measure="crow")
+
+
+def test_graph_is_csr_and_matches_scipy(tiny):
+    from scipy.sparse.csgraph import shortest_path
+    g = compile_graph(tiny.as_of(2031), ("rail", "air"), "door")
+    assert g.indptr[-1] == g.n_edges and g.indices.dtype == np.int32
+    expected = shortest_path(g.to_scipy(), method="D")
+    tt = travel_times(tiny.as_of(2031), modes=("rail", "air"), measure="door")
+    np.testing.assert_allclose(tt._dist, expected)

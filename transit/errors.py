@@ -1,0 +1,82 @@
+"""Exceptions raised by transit.
+
+Every specific error also inherits a builtin, so callers can catch either the builtin
+(``ValueError``, ``KeyError``) or :class:`TransitError` for everything this package raises.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "TransitError",
+    "NetworkDataError",
+    "Problem",
+    "UnknownPlaceError",
+    "ScenarioError",
+    "GoalError",
+]
+
+
+class TransitError(Exception):
+    """Base class of every error raised by transit."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in an input file.
+
+    Attributes
+    ----------
+    file : str
+        The file, as the user named it or relative to the network folder.
+    row : int or None
+        The 1-based line number in the file (the header is line 1), or None for a whole-file problem.
+    column : str or None
+        The column (or TOML key) concerned.
+    value : str or None
+        The offending value, as read.
+    message : str
+        What is wrong and how to fix it.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", line {self.row}"
+        if self.column is not None:
+            where += f", column '{self.column}'"
+        if self.value is not None:
+            where += f", value {self.value!r}"
+        return f"{where}: {self.message}"
+
+
+class NetworkDataError(ValueError, TransitError):
+    """A network folder has one or more problems; ``.problems`` lists them all."""
+
+    def __init__(self, problems: list[Problem], *, folder: str = ""):
+        self.problems = list(problems)
+        head = f"{len(self.problems)} problem(s) in network data"
+        if folder:
+            head += f" at {folder}"
+        super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in self.problems))
+
+
+class UnknownPlaceError(KeyError, TransitError):
+    """A city or station name or id that the network does not know."""
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return str(self.args[0]) if self.args else ""
+
+
+class ScenarioError(ValueError, TransitError):
+    """A scenario file that cannot be read or does not apply to the network."""
+
+
+class GoalError(ValueError, TransitError):
+    """A goal file that cannot be read or names places the network does not know."""

@@ -1,0 +1,292 @@
+"""Compile a network into a labelled CSR graph of minutes.
+
+Nodes are rail stations, airports and, for the ``door`` measure, city centres. Edges:
+
+``rail``
+    Between every pair of stations of a line that an unbroken stretch of in-service sections joins,
+    weighted by the running-time model (:func:`transit.runtime.line_minutes`), or by a published
+    fastest time where ``published_times`` has one. A pair on several lines keeps the fastest.
+``flight``
+    Between airports: airport processing before departure + block minutes + processing after arrival.
+``transfer``
+    Between stations and airports of one city (``transfers.csv``), both ways.
+``access`` / ``egress`` (door measure only)
+    Between a city centre and its stations and airports by road (``access.csv`` or an estimate from
+    distance), with station processing.
+
+In the door measure each rail leg also carries ``rail_change_minutes`` (the wait for a connecting
+train), and the access to a rail station carries ``rail_departure_minutes - rail_change_minutes``, so
+that a journey pays processing once and each change of train once. All parameters come from the
+network's ``[parameters]`` table; none is hidden in code.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import runtime
+from .geo import haversine_km
+
+__all__ = ["Graph", "compile_graph", "normalise_modes", "MODES", "MEASURES", "EDGE_KINDS", "access_minutes_estimate"]
+
+MODES = ("rail", "air")
+MEASURES = ("station", "door")
+EDGE_KINDS = ("rail", "flight", "transfer", "access", "egress")
+
+PARAMETERS_STATION = ("airport_departure_minutes", "airport_arrival_minutes")
+PARAMETERS_DOOR = PARAMETERS_STATION + (
+    "rail_departure_minutes", "rail_arrival_minutes", "rail_change_minutes",
+    "access_base_minutes", "access_detour_factor", "access_speed_kmh",
+    "access_fallback_stations", "access_fallback_max_km",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class Graph:
+    """A network compiled for one set of modes and one measure.
+
+    Attributes
+    ----------
+    node_ids : ndarray of str
+        Station and airport ids, then ``centre:<city_id>`` for city centres (door measure).
+    node_kind : ndarray of str
+        ``rail``, ``airport`` or ``centre``.
+    node_city : ndarray of str
+        The city each node belongs to.
+    indptr, indices, minutes : ndarray
+        The CSR triple (int64, int32, float64): edges leaving node ``i`` are
+        ``indices[indptr[i]:indptr[i+1]]`` with weights ``minutes[...]``.
+    edge_kind : ndarray of int8
+        Index into :data:`EDGE_KINDS` for every edge.
+    edge_via : ndarray of str
+        The line id, flight (``WNZ-PEK``), transfer mode or ``road`` of every edge.
+    modes, measure : the compile options.
+    """
+
+    node_ids: np.ndarray
+    node_kind: np.ndarray
+    node_city: np.ndarray
+    indptr: np.ndarray
+    indices: np.ndarray
+    minutes: np.ndarray
+    edge_kind: np.ndarray
+    edge_via: np.ndarray
+    modes: tuple[str, ...]
+    measure: str
+
+    @property
+    def n_nodes(self) -> int:
+        return len(self.node_ids)
+
+    @property
+    def n_edges(self) -> int:
+        return len(self.indices)
+
+    def node_index(self) -> dict[str, int]:
+        """Map node id to position."""
+        return {nid: i for i, nid in enumerate(self.node_ids)}
+
+    def edge(self, u: int, v: int) -> int:
+        """Position of the edge u -> v in the CSR arrays (KeyError if none)."""
+        lo, hi = self.indptr[u], self.indptr[u + 1]
+        hits = np.nonzero(self.indices[lo:hi] == v)[0]
+        if len(hits) == 0:
+            raise KeyError((u, v))
+        return int(lo + hits[0])
+
+    def to_scipy(self):
+        """The graph as a ``scipy.sparse.csr_matrix`` of minutes (zero-minute edges kept as explicit zeros)."""
+        from scipy.sparse import csr_matrix
+        return csr_matrix((self.minutes, self.indices, self.indptr), shape=(self.n_nodes, self.n_nodes))
+
+
+def normalise_modes(modes) -> tuple[str, ...]:
+    """``("rail",)``, ``("air",)`` or ``("rail", "air")`` from any case, order or a single string."""
+    if isinstance(modes, str):
+        modes = (modes,)
+    given = {str(m).strip().lower() for m in (modes or ())}
+    bad = sorted(given - set(MODES))
+    if bad or not given:
+        raise ValueError(f"modes must be a non-empty subset of {MODES}, got {sorted(given) or 'nothing'}")
+    return tuple(m for m in MODES if m in given)
+
+
+def _param(params: dict, name: str) -> float:
+    if name not in params:
+        raise KeyError(f"network.toml [parameters] has no '{name}'; add it (see networks/README.md)")
+    return float(params[name])
+
+
+def access_minutes_estimate(crow_km: np.ndarray, params: dict) -> np.ndarray:
+    """Road minutes from a city centre to a station, estimated from straight-line distance.
+
+    ``access_base_minutes + crow_km * access_detour_factor / access_speed_kmh * 60``.
+    """
+    crow_km = np.asarray(crow_km, dtype=np.float64)
+    return (_param(params, "access_base_minutes")
+            + crow_km * _param(params, "access_detour_factor") / _param(params, "access_speed_kmh") * 60.0)
+
+
+def _rail_edges(net, add) -> None:
+    """Add an edge between every pair of stations joined by open sections of one line."""
+    ls = net.line_stations
+    sections = net.sections
+    params = net.running_time
+    for line_id, stops in ls.groupby("line_id", sort=True):
+        stops = stops.sort_values("seq")
+        seq = stops["seq"].to_numpy()
+        chain = stops["chainage_km"].to_numpy(dtype=np.float64)
+        sids = stops["station_id"].to_numpy()
+        secs = sections[sections["line_id"] == line_id]
+        # the design speed of each stretch between consecutive listed stations, from its section
+        all_seq = net.tables["line_stations"]
+        all_seq = all_seq[all_seq["line_id"] == line_id].set_index("station_id")["seq"]
+        speed_at = {}
+        for s in secs.itertuples():
+            a, b = all_seq[s.from_station_id], all_seq[s.to_station_id]
+            for k in range(a, b):
+                speed_at[k] = s.design_kmh
+        # split into runs of consecutive listed stations whose stretches are all in service
+        runs, start = [], 0
+        for i in range(1, len(seq) + 1):
+            if i == len(seq) or any(k not in speed_at for k in range(seq[i - 1], seq[i])):
+                runs.append((start, i))
+                start = i
+        for lo, hi in runs:
+            if hi - lo < 2:
+                continue
+            kmh = np.array([min(speed_at[k] for k in range(seq[i], seq[i + 1])) for i in range(lo, hi - 1)],
+                           dtype=np.float64)
+            m = runtime.line_minutes(chain[lo:hi], kmh, params)
+            for i in range(lo, hi):
+                for j in range(lo, hi):
+                    if i != j:
+                        add(sids[i], sids[j], float(m[i - lo, j - lo]), "rail", line_id)
+
+
+def compile_graph(net, modes=("rail",), measure: str = "station") -> Graph:
+    """Compile ``net`` (on its date) for ``modes`` and ``measure`` into a :class:`Graph`.
+
+    Parameters
+    ----------
+    net : Network
+    modes : sequence of {"rail", "air"}
+    measure : {"station", "door"}
+
+    Notes
+    -----
+    Parallel edges between one pair of nodes are merged, keeping the fastest, so a route's legs are
+    determined by its node sequence. Complexity: O(sum over lines of stations^2) edges.
+    """
+    modes = normalise_modes(modes)
+    measure = str(measure).lower()
+    if measure not in MEASURES:
+        raise ValueError(f"measure must be one of {MEASURES}, got {measure!r}")
+    params = net.parameters
+    for name in (PARAMETERS_DOOR if measure == "door" else PARAMETERS_STATION):
+        _param(params, name)
+
+    st = net.stations
+    keep_kinds = {"rail"} if modes == ("rail",) else ({"airport"} if modes == ("air",) else {"rail", "airport"})
+    st = st[st["kind"].isin(keep_kinds)].sort_values(["city_id", "station_id"])
+    ids = list(st["station_id"])
+    kinds = list(st["kind"])
+    cities = list(st["city_id"])
+    if measure == "door":
+        cs = net.cities.sort_values("city_id")
+        ids += [f"centre:{c}" for c in cs["city_id"]]
+        kinds += ["centre"] * len(cs)
+        cities += list(cs["city_id"])
+    index = {nid: i for i, nid in enumerate(ids)}
+
+    edges: dict[tuple[int, int], tuple[float, int, str]] = {}
+
+    def add(a: str, b: str, minutes: float, kind: str, via: str, replace: bool = False) -> None:
+        if a not in index or b not in index:
+            return
+        key = (index[a], index[b])
+        code = EDGE_KINDS.index(kind)
+        if replace or key not in edges or minutes < edges[key][0]:
+            edges[key] = (minutes, code, via)
+
+    if "rail" in modes:
+        _rail_edges(net, add)
+        line_of = net.line_stations.groupby("station_id")["line_id"].apply(set).to_dict()
+        for r in net.published_times.itertuples():
+            common = sorted(line_of.get(r.from_station_id, set()) & line_of.get(r.to_station_id, set()))
+            via = common[0] if common else "published"
+            add(r.from_station_id, r.to_station_id, r.minutes, "rail", via, replace=True)
+            add(r.to_station_id, r.from_station_id, r.minutes, "rail", via, replace=True)
+    if "air" in modes:
+        dep = _param(params, "airport_departure_minutes")
+        arr = _param(params, "airport_arrival_minutes")
+        iata = st.set_index("station_id")["iata"].to_dict()
+        for r in net.flights.itertuples():
+            for a, b in ((r.from_station_id, r.to_station_id), (r.to_station_id, r.from_station_id)):
+                add(a, b, dep + r.block_minutes + arr, "flight", f"{iata.get(a)}-{iata.get(b)}")
+    for r in net.transfers.itertuples():
+        add(r.from_station_id, r.to_station_id, r.minutes, "transfer", r.mode)
+        add(r.to_station_id, r.from_station_id, r.minutes, "transfer", r.mode)
+
+    if measure == "door":
+        change = _param(params, "rail_change_minutes")
+        for key, (w, code, via) in list(edges.items()):
+            if EDGE_KINDS[code] == "rail":
+                edges[key] = (w + change, code, via)
+        _access_edges(net, st, params, add)
+
+    n = len(ids)
+    if edges:
+        keys = np.array(sorted(edges), dtype=np.int64)
+        vals = [edges[tuple(k)] for k in keys]
+        u, v = keys[:, 0], keys[:, 1]
+    else:
+        u = v = np.zeros(0, dtype=np.int64)
+        vals = []
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(indptr, u + 1, 1)
+    indptr = np.cumsum(indptr)
+    return Graph(
+        node_ids=np.array(ids, dtype=object),
+        node_kind=np.array(kinds, dtype=object),
+        node_city=np.array(cities, dtype=object),
+        indptr=indptr,
+        indices=v.astype(np.int32),
+        minutes=np.array([x[0] for x in vals], dtype=np.float64),
+        edge_kind=np.array([x[1] for x in vals], dtype=np.int8),
+        edge_via=np.array([x[2] for x in vals], dtype=object),
+        modes=modes,
+        measure=measure,
+    )
+
+
+def _access_edges(net, st: pd.DataFrame, params: dict, add) -> None:
+    """Centre <-> station edges for the door measure."""
+    dep_rail = _param(params, "rail_departure_minutes") - _param(params, "rail_change_minutes")
+    if dep_rail < 0:
+        raise ValueError("network.toml [parameters]: rail_departure_minutes must be at least rail_change_minutes")
+    arr_rail = _param(params, "rail_arrival_minutes")
+    fallback_n = int(_param(params, "access_fallback_stations"))
+    fallback_km = _param(params, "access_fallback_max_km")
+    cities = net.cities.set_index("city_id")
+    overrides = {(r.city_id, r.station_id): r.minutes for r in net.access.itertuples()}
+    s_lat = st["lat"].to_numpy()
+    s_lon = st["lon"].to_numpy()
+    s_ids = st["station_id"].to_numpy()
+    s_kind = st["kind"].to_numpy()
+    s_city = st["city_id"].to_numpy()
+    for cid, c in cities.iterrows():
+        crow = haversine_km(c["lat"], c["lon"], s_lat, s_lon)
+        own = np.nonzero(s_city == cid)[0]
+        if len(own) == 0:
+            near = np.argsort(crow, kind="stable")[:fallback_n]
+            own = near[crow[near] <= fallback_km]
+        chosen = set(own.tolist()) | {i for i, sid in enumerate(s_ids) if (cid, sid) in overrides}
+        road = access_minutes_estimate(crow, params)
+        for i in sorted(chosen):
+            minutes = overrides.get((cid, s_ids[i]), road[i])
+            is_rail = s_kind[i] == "rail"
+            add(f"centre:{cid}", s_ids[i], minutes + (dep_rail if is_rail else 0.0), "access", "road")
+            add(s_ids[i], f"centre:{cid}", minutes + (arr_rail if is_rail else 0.0), "egress", "road")

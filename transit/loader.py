@@ -1,0 +1,395 @@
+"""Read a network folder, check every file, and report every problem at once.
+
+The loader never writes to the folder. It works in three steps:
+
+1. :func:`read_raw` reads each CSV into rows of raw strings with their line numbers;
+2. :func:`parse_tables` parses every cell against :data:`transit.schema.TABLES`;
+3. :func:`check_tables` checks what spans rows and tables (ids, references, chainage, sections).
+
+Each step appends :class:`~transit.errors.Problem` records; :func:`load_folder` raises one
+:class:`~transit.errors.NetworkDataError` listing all of them.
+"""
+from __future__ import annotations
+
+import csv
+import math
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import NetworkDataError, Problem
+from .schema import TABLES, parse_cell
+
+__all__ = ["RawTable", "read_raw", "parse_tables", "check_tables", "load_folder", "frame_to_raw"]
+
+REQUIRED_META = ("name", "as_of")
+RAGGED = "\0ragged"  # marks a row whose cells could not be aligned with the header
+INVALID = "_invalid"  # marks a parsed row with a bad cell: its ids count, its other checks are skipped
+
+
+@dataclass
+class RawTable:
+    """A table as read: its label for messages, header, and rows of (line number, {column: text})."""
+
+    label: str
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]]
+
+
+def read_raw(folder: Path, problems: list[Problem]) -> dict[str, RawTable]:
+    """Read every known CSV of ``folder`` as text, recording missing files and columns."""
+    raw: dict[str, RawTable] = {}
+    for table in TABLES.values():
+        path = folder / table.file
+        if not path.exists():
+            if table.required_file:
+                problems.append(Problem(table.file, None, None, None,
+                                        f"file is missing from {folder}; every network needs it "
+                                        "(see networks/README.md for its columns)"))
+            continue
+        try:
+            with open(path, newline="", encoding="utf-8-sig") as f:
+                rows = list(csv.reader(f))
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(table.file, None, None, None,
+                                    f"is not UTF-8 text ({exc.reason}); save it as UTF-8 CSV"))
+            continue
+        if not rows:
+            problems.append(Problem(table.file, None, None, None, "is empty; it needs at least a header row"))
+            continue
+        header = [h.strip() for h in rows[0]]
+        body = []
+        for i, row in enumerate(rows[1:], start=2):
+            if not any(c.strip() for c in row):
+                continue  # a blank line holds no row
+            if len(row) != len(header):
+                problems.append(Problem(table.file, i, None, None,
+                                        f"has {len(row)} cells but the header has {len(header)}; "
+                                        "check for a missing or extra comma or an unquoted comma in text"))
+                # keep its leading id, so that rows referring to it do not report it as unknown
+                body.append((i, {header[0]: row[0], RAGGED: "1"}))
+                continue
+            body.append((i, dict(zip(header, row))))
+        raw[table.name] = RawTable(table.file, header, body)
+    return raw
+
+
+def frame_to_raw(name: str, frame: pd.DataFrame, label: str) -> RawTable:
+    """Turn a DataFrame of parsed values back into a :class:`RawTable` (used by ``with_tables``).
+
+    Rows are numbered as a CSV of the frame would be (header on line 1).
+    """
+    header = [str(c) for c in frame.columns]
+    rows = []
+    for i, record in enumerate(frame.itertuples(index=False, name=None), start=2):
+        rows.append((i, {h: _to_text(v) for h, v in zip(header, record)}))
+    return RawTable(label, header, rows)
+
+
+def _to_text(value: object) -> str:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return repr(value)
+    if isinstance(value, (date, pd.Timestamp)):
+        return value.isoformat()[:10]
+    if isinstance(value, tuple):
+        return ";".join(value)
+    return str(value)
+
+
+def parse_tables(raw: dict[str, RawTable], problems: list[Problem]) -> dict[str, list[tuple[int, dict]]]:
+    """Parse every cell. A row with a bad cell is kept, marked invalid: its ids still count as known
+    (so rows that refer to it do not report it again), but its other cross-checks are skipped."""
+    parsed: dict[str, list[tuple[int, dict]]] = {}
+    for name, table in TABLES.items():
+        if name not in raw:
+            parsed[name] = []
+            continue
+        rt = raw[name]
+        missing = [c.name for c in table.columns if c.name not in rt.header]
+        for col in missing:
+            problems.append(Problem(rt.label, 1, col, None,
+                                    f"column is missing from the header; add it (columns: "
+                                    f"{', '.join(c.name for c in table.columns)})"))
+        if missing:
+            parsed[name] = []
+            continue
+        rows = []
+        for line, cells in rt.rows:
+            ragged = RAGGED in cells
+            record: dict = {}
+            ok = not ragged
+            for col in table.columns:
+                value, err = parse_cell(col, cells.get(col.name, ""))
+                if err:
+                    if not ragged:  # a ragged row was reported once already
+                        problems.append(Problem(rt.label, line, col.name, cells.get(col.name, ""), err))
+                    ok = False
+                record[col.name] = value
+            for extra in rt.header:
+                if extra not in record and not ragged:
+                    record[extra] = cells[extra].strip() or None
+            if not ok:
+                record[INVALID] = True
+            rows.append((line, record))
+        parsed[name] = rows
+    return parsed
+
+
+def check_tables(parsed: dict[str, list[tuple[int, dict]]], labels: dict[str, str],
+                 problems: list[Problem]) -> None:
+    """Check ids, references and the geometry of lines and sections across all tables."""
+
+    def add(table: str, line: int | None, column: str | None, value, message: str) -> None:
+        problems.append(Problem(labels.get(table, TABLES[table].file), line, column,
+                                None if value is None else str(value), message))
+
+    # unique keys
+    for name, table in TABLES.items():
+        seen: dict[tuple, int] = {}
+        for line, rec in parsed[name]:
+            key = tuple(rec.get(k) for k in table.key)
+            if any(k is None for k in key):
+                continue
+            if key in seen:
+                add(name, line, ",".join(table.key), "/".join(map(str, key)),
+                    f"duplicates line {seen[key]}; each {'/'.join(table.key)} must appear once")
+            else:
+                seen[key] = line
+
+    cities = {rec["city_id"] for _, rec in parsed["cities"] if rec.get("city_id")}
+    stations = {rec["station_id"]: rec for _, rec in parsed["stations"] if rec.get("station_id")}
+    lines = {rec["line_id"] for _, rec in parsed["lines"] if rec.get("line_id")}
+
+    def suggest(value: str, known) -> str:
+        import difflib
+        close = difflib.get_close_matches(value, sorted(known), n=1)
+        return f"; did you mean '{close[0]}'?" if close else ""
+
+    for line, rec in parsed["groups"]:
+        for m in rec.get("members") or ():
+            if m not in cities:
+                add("groups", line, "members", m, "is not a city_id in cities.csv" + suggest(m, cities))
+    for line, rec in parsed["stations"]:
+        if rec.get(INVALID):
+            continue
+        if rec["city_id"] not in cities:
+            add("stations", line, "city_id", rec["city_id"],
+                "is not a city_id in cities.csv" + suggest(rec["city_id"], cities))
+        if rec["kind"] == "airport" and not rec["iata"]:
+            add("stations", line, "iata", "", "is empty; an airport needs its IATA code")
+
+    def check_station(table, line, column, sid, kind=None):
+        if sid not in stations:
+            add(table, line, column, sid, "is not a station_id in stations.csv" + suggest(sid, stations))
+            return False
+        if kind and stations[sid].get("kind") not in (kind, None):
+            add(table, line, column, sid, f"is a {stations[sid]['kind']} station; this column needs a {kind} one")
+            return False
+        return True
+
+    # lines and their stations
+    by_line: dict[str, list[tuple[int, dict]]] = defaultdict(list)
+    for line, rec in parsed["line_stations"]:
+        if rec.get("line_id") is None or rec.get("station_id") is None or rec.get("seq") is None:
+            continue
+        if rec["line_id"] not in lines:
+            add("line_stations", line, "line_id", rec["line_id"],
+                "is not a line_id in lines.csv" + suggest(rec["line_id"], lines))
+            continue
+        check_station("line_stations", line, "station_id", rec["station_id"], "rail")
+        by_line[rec["line_id"]].append((line, rec))
+    seq_of: dict[str, dict[str, int]] = {}
+    for lid, rows in by_line.items():
+        rows.sort(key=lambda r: r[1]["seq"])
+        seqs = [r["seq"] for _, r in rows]
+        if seqs != list(range(1, len(seqs) + 1)):
+            add("line_stations", rows[0][0], "seq", ",".join(map(str, seqs[:8])) + ("..." if len(seqs) > 8 else ""),
+                f"line '{lid}' must number its stations 1, 2, 3, ... without gaps")
+        seen_st: dict[str, int] = {}
+        for (l1, r1), (l2, r2) in zip(rows, rows[1:]):
+            if None not in (r1["chainage_km"], r2["chainage_km"]) and r2["chainage_km"] <= r1["chainage_km"]:
+                add("line_stations", l2, "chainage_km", r2["chainage_km"],
+                    f"goes backwards or stands still on line '{lid}' (previous station "
+                    f"'{r1['station_id']}' is at {r1['chainage_km']} km); chainage must increase along the line")
+        for l, r in rows:
+            if r["station_id"] in seen_st:
+                add("line_stations", l, "station_id", r["station_id"],
+                    f"appears twice on line '{lid}' (also line {seen_st[r['station_id']]})")
+            seen_st[r["station_id"]] = l
+        if len(rows) < 2:
+            add("line_stations", rows[0][0], "line_id", lid, "a line needs at least two stations")
+        seq_of[lid] = {r["station_id"]: r["seq"] for _, r in rows}
+
+    # sections tile each line
+    sec_by_line: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    broken_lines = {rec.get("line_id") for _, rec in parsed["sections"] if rec.get(INVALID)}
+    for line, rec in parsed["sections"]:
+        if rec.get(INVALID):
+            continue
+        lid = rec["line_id"]
+        if lid not in lines:
+            add("sections", line, "line_id", lid, "is not a line_id in lines.csv" + suggest(lid, lines))
+            continue
+        on_line = seq_of.get(lid, {})
+        ends = []
+        for col in ("from_station_id", "to_station_id"):
+            sid = rec[col]
+            if sid not in on_line:
+                add("sections", line, col, sid,
+                    f"is not a station of line '{lid}' in line_stations.csv" + suggest(sid, on_line))
+            else:
+                ends.append(on_line[sid])
+        if len(ends) == 2:
+            if ends[0] >= ends[1]:
+                add("sections", line, "to_station_id", rec["to_station_id"],
+                    f"comes before or at '{rec['from_station_id']}' on line '{lid}'; "
+                    "give a section's stations in line order")
+            else:
+                sec_by_line[lid].append((ends[0], ends[1], line))
+        status = rec["status"]
+        if status == "open" and rec["opened"] is None:
+            add("sections", line, "opened", "", "is empty; an open section needs its opening date (YYYY-MM-DD)")
+        if status != "open" and rec["opened"] is not None:
+            add("sections", line, "opened", rec["opened"],
+                f"is given but status is '{status}'; set status to 'open' or clear the date")
+        if status == "construction" and rec["expected_year"] is None:
+            add("sections", line, "expected_year", "",
+                "is empty; a section under construction needs the year it is expected to open")
+    for lid in lines:
+        n = len(seq_of.get(lid, {}))
+        spans = sorted(sec_by_line.get(lid, []))
+        if lid in broken_lines:
+            continue  # a section row of this line has a bad cell, reported already
+        if n == 0:
+            add("lines", None, "line_id", lid, "has no stations in line_stations.csv")
+            continue
+        if not spans:
+            add("sections", None, "line_id", lid, "has no sections; add at least one covering the whole line")
+            continue
+        pos = 1
+        for a, b, line in spans:
+            if a < pos:
+                add("sections", line, "from_station_id", a,
+                    f"overlaps the previous section of line '{lid}'; sections must not overlap")
+            elif a > pos:
+                add("sections", line, "from_station_id", a,
+                    f"leaves a gap on line '{lid}' from station seq {pos} to {a}; cover every stretch")
+            pos = max(pos, b)
+        if pos < n:
+            add("sections", spans[-1][2], "to_station_id", pos,
+                f"line '{lid}' has no section after station seq {pos} of {n}; cover the line to its last station")
+
+    for line, rec in parsed["flights"]:
+        if rec.get(INVALID):
+            continue
+        ok = all(check_station("flights", line, c, rec[c], "airport") for c in ("from_station_id", "to_station_id"))
+        if ok and rec["from_station_id"] == rec["to_station_id"]:
+            add("flights", line, "to_station_id", rec["to_station_id"], "is the same airport as from_station_id")
+        if rec["valid_from"] and rec["valid_to"] and rec["valid_to"] < rec["valid_from"]:
+            add("flights", line, "valid_to", rec["valid_to"], "is before valid_from")
+    for line, rec in parsed["transfers"]:
+        if rec.get(INVALID):
+            continue
+        ok = all(check_station("transfers", line, c, rec[c]) for c in ("from_station_id", "to_station_id"))
+        if ok:
+            a, b = stations[rec["from_station_id"]], stations[rec["to_station_id"]]
+            if rec["from_station_id"] == rec["to_station_id"]:
+                add("transfers", line, "to_station_id", rec["to_station_id"], "is the same station as from_station_id")
+            elif a["city_id"] != b["city_id"]:
+                add("transfers", line, "to_station_id", rec["to_station_id"],
+                    f"is in city '{b['city_id']}' but '{rec['from_station_id']}' is in '{a['city_id']}'; "
+                    "transfers join stations of one city (a link between cities belongs in the rail data)")
+    for line, rec in parsed["access"]:
+        if rec.get(INVALID):
+            continue
+        if rec["city_id"] not in cities:
+            add("access", line, "city_id", rec["city_id"], "is not a city_id in cities.csv" + suggest(rec["city_id"], cities))
+        check_station("access", line, "station_id", rec["station_id"])
+    for line, rec in parsed["published_times"]:
+        if rec.get(INVALID):
+            continue
+        for c in ("from_station_id", "to_station_id"):
+            check_station("published_times", line, c, rec[c])
+
+
+def to_frames(parsed: dict[str, list[tuple[int, dict]]]) -> dict[str, pd.DataFrame]:
+    """The parsed tables as DataFrames, columns in schema order (extra columns kept after them)."""
+    frames = {}
+    for name, table in TABLES.items():
+        cols = [c.name for c in table.columns]
+        records = [rec for _, rec in parsed[name] if not rec.get(INVALID)]
+        extra = [k for rec in records for k in rec if k not in cols]
+        cols += list(dict.fromkeys(extra))
+        frame = pd.DataFrame.from_records(records, columns=cols)
+        for c in table.columns:
+            if c.kind == "float":
+                frame[c.name] = frame[c.name].astype("float64")
+            elif c.kind == "int":
+                frame[c.name] = frame[c.name].astype("Int64" if not c.required else "int64")
+        frames[name] = frame
+    return frames
+
+
+def read_meta(folder: Path, problems: list[Problem]) -> dict:
+    """Read ``network.toml``; record a problem for each missing required key."""
+    path = folder / "network.toml"
+    if not path.exists():
+        problems.append(Problem("network.toml", None, None, None, f"file is missing from {folder}"))
+        return {}
+    try:
+        with open(path, "rb") as f:
+            meta = tomllib.load(f)
+    except tomllib.TOMLDecodeError as exc:
+        problems.append(Problem("network.toml", None, None, None, f"is not valid TOML: {exc}"))
+        return {}
+    net = meta.get("network", {})
+    for key in REQUIRED_META:
+        if key not in net:
+            problems.append(Problem("network.toml", None, f"network.{key}", None,
+                                    f"is missing; add `{key} = ...` under [network]"))
+    as_of = net.get("as_of")
+    if as_of is not None and not isinstance(as_of, date):
+        try:
+            net["as_of"] = date.fromisoformat(str(as_of))
+        except ValueError:
+            problems.append(Problem("network.toml", None, "network.as_of", str(as_of),
+                                    "is not a date; write as_of = 2026-11-01"))
+    for table in ("parameters", "running_time"):
+        if not isinstance(meta.get(table, {}), dict):
+            problems.append(Problem("network.toml", None, table, None, f"[{table}] must be a table"))
+    return meta
+
+
+def load_folder(folder: Path) -> tuple[dict, dict[str, pd.DataFrame]]:
+    """Load and check a network folder; raise :class:`NetworkDataError` listing every problem."""
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        raise NetworkDataError([Problem(str(folder), None, None, None,
+                                        "is not a folder; give a network name such as 'yrd' or the path "
+                                        "of a folder holding network.toml and the CSV tables")])
+    meta = read_meta(folder, problems)
+    raw = read_raw(folder, problems)
+    parsed = parse_tables(raw, problems)
+    check_tables(parsed, {k: v.label for k, v in raw.items()}, problems)
+    if problems:
+        raise NetworkDataError(problems, folder=str(folder))
+    return meta, to_frames(parsed)
+
+
+def check_frames(frames: dict[str, pd.DataFrame], label: str) -> dict[str, pd.DataFrame]:
+    """Re-check modified tables (for ``Network.with_tables``); raise listing every problem."""
+    problems: list[Problem] = []
+    raw = {name: frame_to_raw(name, frame, f"{label}:{name}") for name, frame in frames.items()}
+    parsed = parse_tables(raw, problems)
+    check_tables(parsed, {k: v.label for k, v in raw.items()}, problems)
+    if problems:
+        raise NetworkDataError(problems, folder=label)
+    return to_frames(parsed)

@@ -1,0 +1,336 @@
+"""The network: cities, stations, lines, flights and transfers, as they stand on one date.
+
+A :class:`Network` keeps the full tables of its folder (every line, open, under construction or
+planned) and a date; its public tables show what is in service on that date. It is immutable:
+:meth:`Network.as_of` and :meth:`Network.with_tables` return new networks.
+"""
+from __future__ import annotations
+
+import difflib
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from .errors import UnknownPlaceError
+from .loader import check_frames, load_folder
+
+__all__ = ["Network", "load_network", "network_path", "as_date"]
+
+
+def network_path(name_or_path: str | Path) -> Path:
+    """The folder of a bundled network name (``"yrd"``) or of a path to a network folder."""
+    path = Path(name_or_path)
+    if path.is_dir():
+        return path
+    if isinstance(name_or_path, str) and "/" not in name_or_path and "\\" not in name_or_path:
+        bundled = bundled_networks_dir() / name_or_path
+        if bundled.is_dir():
+            return bundled
+        known = sorted(p.name for p in bundled_networks_dir().iterdir()
+                       if p.is_dir() and (p / "network.toml").exists())
+        raise FileNotFoundError(
+            f"no network called {name_or_path!r}: bundled networks are {known}; "
+            "or give the path of a folder holding network.toml and the CSV tables")
+    raise FileNotFoundError(f"no network folder at {path}; give an existing folder or a bundled name such as 'yrd'")
+
+
+def bundled_networks_dir() -> Path:
+    """Where the bundled networks live: ``networks/`` beside the package in a checkout, or installed data."""
+    checkout = Path(__file__).resolve().parent.parent / "networks"
+    if (checkout / "yrd" / "network.toml").exists():
+        return checkout
+    return Path(str(resources.files("transit") / "_networks"))
+
+
+def as_date(when: date | datetime | str | int) -> date:
+    """A date from a date, an ISO string, or a year (a year means 31 December of that year).
+
+    >>> as_date(2030)
+    datetime.date(2030, 12, 31)
+    >>> as_date("2016-03-10")
+    datetime.date(2016, 3, 10)
+    """
+    if isinstance(when, datetime):
+        return when.date()
+    if isinstance(when, date):
+        return when
+    if isinstance(when, (int, np.integer)) and not isinstance(when, bool):
+        return date(int(when), 12, 31)
+    if isinstance(when, str):
+        text = when.strip()
+        if text.isdigit() and len(text) == 4:
+            return date(int(text), 12, 31)
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise ValueError(f"cannot read {when!r} as a date: give a year (2030) or an ISO date ('2016-03-10')")
+
+
+def load_network(name_or_path: str | Path = "yrd", *, date: date | str | int | None = None) -> "Network":
+    """Load and check a network folder.
+
+    Parameters
+    ----------
+    name_or_path : str or Path
+        A bundled network name (``"yrd"``) or the path of a folder with ``network.toml`` and the tables
+        described in ``networks/README.md``.
+    date : date, str or int, optional
+        The date the network should stand at; default the ``as_of`` date of its data.
+
+    Returns
+    -------
+    Network
+
+    Raises
+    ------
+    NetworkDataError
+        Listing every problem found in every file (file, line, column, value and the fix).
+
+    Examples
+    --------
+    >>> import transit
+    >>> net = transit.load_network()
+    >>> net.station("温州南").name
+    'wenzhou_south'
+    """
+    folder = network_path(name_or_path)
+    meta, tables = load_folder(folder)
+    return Network(meta, tables, folder=folder, date=date)
+
+
+class Network:
+    """A rail and air network standing on one date.
+
+    Use :func:`load_network` to make one. Tables are pandas DataFrames; each access returns a copy.
+    """
+
+    def __init__(self, meta: dict, tables: dict[str, pd.DataFrame], *, folder: Path | None = None,
+                 date: date | str | int | None = None, label: str | None = None):
+        self._meta = meta
+        self._tables = tables
+        self.folder = folder
+        self.label = label or (meta.get("network", {}).get("name") or (folder.name if folder else "network"))
+        self.data_as_of: date = meta["network"]["as_of"]
+        self.date: date = as_date(date) if date is not None else self.data_as_of
+        self._cache: dict = {}
+        self._in_service = self._select()
+
+    # ------------------------------------------------------------------ identity
+    @property
+    def name(self) -> str:
+        """The network's name from network.toml."""
+        return str(self._meta["network"]["name"])
+
+    def __repr__(self) -> str:
+        n_rail = int((self.stations["kind"] == "rail").sum())
+        return (f"<Network {self.label!r} on {self.date.isoformat()}: {len(self._tables['cities'])} cities, "
+                f"{n_rail} rail stations, {len(self._in_service['lines'])} lines, "
+                f"{len(self._in_service['flights'])} flights>")
+
+    @property
+    def meta(self) -> dict:
+        """network.toml as a dict (a copy)."""
+        import copy
+        return copy.deepcopy(self._meta)
+
+    @property
+    def parameters(self) -> dict:
+        """The ``[parameters]`` table of network.toml."""
+        return dict(self._meta.get("parameters", {}))
+
+    @property
+    def running_time(self) -> dict:
+        """The ``[running_time]`` table of network.toml (the calibrated running-time model)."""
+        return dict(self._meta.get("running_time", {}))
+
+    # ------------------------------------------------------------------ tables
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The full tables as loaded (all statuses and dates), as copies."""
+        return {k: v.copy() for k, v in self._tables.items()}
+
+    def _table(self, name: str) -> pd.DataFrame:
+        return self._in_service[name].copy()
+
+    cities = property(lambda self: self._table("cities"), doc="Cities (all of them, whatever the date).")
+    groups = property(lambda self: self._table("groups"), doc="Named groups of cities.")
+    stations = property(lambda self: self._table("stations"), doc="Rail stations and airports in service.")
+    lines = property(lambda self: self._table("lines"), doc="Lines with at least one section in service.")
+    line_stations = property(lambda self: self._table("line_stations"),
+                             doc="Stations of each line in service, in order, with chainage.")
+    sections = property(lambda self: self._table("sections"), doc="Sections in service on the date.")
+    flights = property(lambda self: self._table("flights"), doc="Flights operating on the date.")
+    transfers = property(lambda self: self._table("transfers"), doc="Transfers between stations in service.")
+    access = property(lambda self: self._table("access"), doc="Access-time overrides for stations in service.")
+    published_times = property(lambda self: self._table("published_times"),
+                               doc="Published fastest times valid on the date (the latest per pair).")
+
+    # ------------------------------------------------------------------ dates and changes
+    def as_of(self, when: date | str | int) -> "Network":
+        """The network as it stood, or is expected to stand, on a date.
+
+        Parameters
+        ----------
+        when : date, str or int
+            An ISO date or a year; a year means 31 December of that year.
+
+        Notes
+        -----
+        A section is in service when it is open and opened on or before the date. For a date after
+        the data's ``as_of`` date, sections under construction or planned are added when their
+        ``expected_year`` is on or before the date's year; planned sections without a year are left
+        out (a scenario can open them).
+        """
+        return Network(self._meta, self._tables, folder=self.folder, date=when, label=self.label)
+
+    def with_tables(self, *, label: str = "modified network", meta: dict | None = None,
+                    **tables: pd.DataFrame) -> "Network":
+        """A new network with some full tables (and optionally network.toml content) replaced.
+
+        The new tables are checked like a loaded folder; problems are reported all at once as a
+        :class:`~transit.errors.NetworkDataError` whose file names start with ``label``.
+        """
+        unknown = set(tables) - set(self._tables)
+        if unknown:
+            raise ValueError(f"unknown tables {sorted(unknown)}; known: {sorted(self._tables)}")
+        merged = {**self._tables, **tables}
+        frames = check_frames(merged, label)
+        return Network(meta if meta is not None else self._meta, frames, folder=self.folder,
+                       date=self.date, label=self.label)
+
+    def _select(self) -> dict[str, pd.DataFrame]:
+        """The rows of each table in service on ``self.date``."""
+        t = self._tables
+        d = self.date
+        future = d > self.data_as_of
+        sec = t["sections"]
+        opened = sec["opened"].map(lambda x: x is not None and not pd.isna(x) and x <= d)
+        exp = sec["expected_year"]
+        expected = (sec["status"] != "open") & exp.notna() & (exp.fillna(99999) <= d.year) & future
+        sections = sec[(opened & (sec["status"] == "open")) | expected].copy()
+
+        ls = t["line_stations"]
+        seq = {(r.line_id, r.station_id): r.seq for r in ls.itertuples()}
+        covered: set[tuple[str, int]] = set()
+        for r in sections.itertuples():
+            a, b = seq[(r.line_id, r.from_station_id)], seq[(r.line_id, r.to_station_id)]
+            covered.update((r.line_id, s) for s in range(a, b + 1))
+        st = t["stations"]
+        st_open = st["opened"].map(lambda x: x is None or pd.isna(x) or x <= d)
+        rail_ok = set(st.loc[st_open & (st["kind"] == "rail"), "station_id"])
+        line_stations = ls[[(r.line_id, r.seq) in covered and r.station_id in rail_ok for r in ls.itertuples()]]
+        served = set(line_stations["station_id"])
+        stations = st[st_open & ((st["kind"] == "airport") | st["station_id"].isin(served))]
+        in_service = set(stations["station_id"])
+        lines = t["lines"][t["lines"]["line_id"].isin(set(sections["line_id"]))]
+
+        fl = t["flights"]
+        if len(fl):
+            valid = fl.apply(lambda r: (r["valid_from"] is None or pd.isna(r["valid_from"]) or r["valid_from"] <= d)
+                             and (r["valid_to"] is None or pd.isna(r["valid_to"]) or r["valid_to"] >= d), axis=1)
+            fl = fl[valid.astype(bool) & fl["from_station_id"].isin(in_service) & fl["to_station_id"].isin(in_service)]
+        tr = t["transfers"]
+        tr = tr[tr["from_station_id"].isin(in_service) & tr["to_station_id"].isin(in_service)]
+        ac = t["access"]
+        ac = ac[ac["station_id"].isin(in_service)]
+        pt = t["published_times"]
+        if len(pt):
+            pt = pt[pt["valid_from"].map(lambda x: x <= d) & pt["from_station_id"].isin(in_service)
+                    & pt["to_station_id"].isin(in_service)]
+            pair = pt.apply(lambda r: tuple(sorted((r["from_station_id"], r["to_station_id"]))), axis=1)
+            pt = pt.assign(_pair=pair).sort_values("valid_from").groupby("_pair", sort=False).tail(1)
+            pt = pt.drop(columns="_pair").sort_index()
+        return {
+            "cities": t["cities"], "groups": t["groups"], "stations": stations, "lines": lines,
+            "line_stations": line_stations, "sections": sections, "flights": fl, "transfers": tr,
+            "access": ac, "published_times": pt,
+        }
+
+    # ------------------------------------------------------------------ places
+    def _index(self) -> dict:
+        if "index" not in self._cache:
+            cities = self._tables["cities"]
+            stations = self._in_service["stations"]
+            idx = {"city": {}, "station": {}}
+            for kind, frame, key in (("city", cities, "city_id"), ("station", stations, "station_id")):
+                for r in frame.itertuples():
+                    pid = getattr(r, key)
+                    for label in (pid, r.name, r.name_zh):
+                        if isinstance(label, str):
+                            idx[kind].setdefault(label.casefold(), pid)
+            self._cache["index"] = idx
+        return self._cache["index"]
+
+    def _lookup(self, key: str, kinds: Iterable[str]) -> tuple[str, str]:
+        if not isinstance(key, str):
+            raise TypeError(f"a place is named by a string (id, English or Chinese name), not {type(key).__name__}")
+        idx = self._index()
+        folded = key.strip().casefold()
+        for kind in kinds:
+            if folded in idx[kind]:
+                return kind, idx[kind][folded]
+        labels = sorted({lab for kind in kinds for lab in idx[kind]})
+        close = difflib.get_close_matches(folded, labels, n=3, cutoff=0.6)
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        what = " or ".join("a city" if k == "city" else "a station in service" for k in kinds)
+        raise UnknownPlaceError(f"{key!r} is not {what} of network {self.label!r} on "
+                                f"{self.date.isoformat()} (ids, English and Chinese names are accepted){hint}")
+
+    def resolve(self, key: str) -> tuple[str, str]:
+        """``("city", city_id)`` or ``("station", station_id)`` for an id, English or Chinese name.
+
+        A name that is both a city and a station (``"Shanghai"``) means the city.
+        """
+        return self._lookup(key, ("city", "station"))
+
+    def city(self, key: str) -> pd.Series:
+        """The row of a city, found by id, English or Chinese name; ``.name`` is its id."""
+        _, cid = self._lookup(key, ("city",))
+        return self._tables["cities"].set_index("city_id").loc[cid]
+
+    def station(self, key: str) -> pd.Series:
+        """The row of a station or airport in service, found by id, English or Chinese (12306) name."""
+        _, sid = self._lookup(key, ("station",))
+        return self._in_service["stations"].set_index("station_id").loc[sid]
+
+    def city_stations(self, city: str, kind: str | None = None) -> list[str]:
+        """Ids of the stations (``kind="rail"``), airports (``"airport"``) or both of a city, in service."""
+        cid = self.city(city).name
+        st = self._in_service["stations"]
+        mask = st["city_id"] == cid
+        if kind is not None:
+            mask &= st["kind"] == kind
+        return sorted(st.loc[mask, "station_id"])
+
+    def group(self, key: str) -> list[str]:
+        """The city ids of a named group (by id or name), or ``province_<name>`` for a province."""
+        folded = key.strip().casefold()
+        groups = self._tables["groups"]
+        for r in groups.itertuples():
+            if folded in (r.group_id, str(r.name).casefold(), str(r.name_zh or "").casefold()):
+                return list(r.members)
+        provinces = {f"province_{p.casefold().replace(' ', '_')}": p for p in self._tables["cities"]["province"].unique()}
+        if folded in provinces:
+            c = self._tables["cities"]
+            return sorted(c.loc[c["province"] == provinces[folded], "city_id"])
+        known = sorted(groups["group_id"]) + sorted(provinces)
+        close = difflib.get_close_matches(folded, known, n=3)
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        raise UnknownPlaceError(f"{key!r} is not a group of network {self.label!r}{hint}")
+
+    def places(self, keys: Iterable[str]) -> list[tuple[str, str]]:
+        """Resolve several places, reporting every unknown one at once."""
+        out, bad = [], []
+        for k in keys:
+            try:
+                out.append(self.resolve(k))
+            except UnknownPlaceError as exc:
+                bad.append(str(exc))
+        if bad:
+            raise UnknownPlaceError("\n".join(bad))
+        return out

@@ -1,0 +1,273 @@
+"""Travel times between places of a network, with the route behind every time.
+
+:func:`travel_times` compiles the network (cached on it per modes and measure), runs the all-pairs
+kernel once, and returns a :class:`TravelTimes`: a labelled matrix over every node with
+predecessors, from which city-level times (the best station of A to the best station of B, or centre
+to centre) and routes are read.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .graph import EDGE_KINDS, Graph, compile_graph, normalise_modes
+from .paths import path_from_predecessors, shortest_minutes
+
+__all__ = ["travel_times", "TravelTimes", "Route", "Leg"]
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One leg of a route.
+
+    ``kind`` is ``rail``, ``flight``, ``transfer``, ``access`` or ``egress``; ``via`` is the line id,
+    the flight (``WNZ-PEK``), the transfer mode or ``road``.
+    """
+
+    from_id: str
+    to_id: str
+    kind: str
+    via: str
+    minutes: float
+
+
+@dataclass(frozen=True)
+class Route:
+    """The legs of a fastest journey, in order."""
+
+    origin: str
+    destination: str
+    measure: str
+    legs: tuple[Leg, ...]
+
+    @property
+    def minutes(self) -> float:
+        """Total minutes (inf when there is no route)."""
+        if not self.legs:
+            return 0.0 if self.origin == self.destination else float("inf")
+        return float(sum(leg.minutes for leg in self.legs))
+
+    @property
+    def vehicle_legs(self) -> list[Leg]:
+        """The rail and flight legs, merging consecutive legs on the same line."""
+        out: list[Leg] = []
+        for leg in self.legs:
+            if leg.kind not in ("rail", "flight"):
+                continue
+            out.append(leg)
+        return out
+
+    @property
+    def transfers(self) -> int:
+        """Changes of vehicle: rail and flight legs less one (0 when fewer than two)."""
+        return max(len(self.vehicle_legs) - 1, 0)
+
+    @property
+    def lines(self) -> list[str]:
+        """The lines and flights used, in order."""
+        return [leg.via for leg in self.vehicle_legs]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per leg: from_id, to_id, kind, via, minutes."""
+        return pd.DataFrame([leg.__dict__ for leg in self.legs],
+                            columns=["from_id", "to_id", "kind", "via", "minutes"])
+
+    def __str__(self) -> str:
+        if not self.legs:
+            return f"{self.origin} -> {self.destination}: " + ("same place" if self.origin == self.destination
+                                                              else "no route")
+        parts = [f"{self.origin} -> {self.destination}: {self.minutes:.0f} min ({self.measure} measure), "
+                 f"{self.transfers} transfer(s)"]
+        for leg in self.legs:
+            parts.append(f"  {leg.from_id:>24} -> {leg.to_id:<24} {leg.kind:<8} {leg.via:<28} {leg.minutes:6.1f} min")
+        return "\n".join(parts)
+
+
+def travel_times(network, *, modes=("rail",), measure: str = "station", origins=None,
+                 destinations=None) -> "TravelTimes":
+    """Fastest travel times between the places of a network on its date.
+
+    Parameters
+    ----------
+    network : Network
+        The network (use ``network.as_of(year)`` for another date).
+    modes : sequence of {"rail", "air"}
+        The modes allowed; ``("rail", "air")`` allows both and changes between them.
+    measure : {"station", "door"}
+        ``station``: best station of A to best station of B, in-vehicle plus transfers (as plans and
+        news quote times). ``door``: city centre to city centre, with road access and egress, station
+        and airport processing and waits at changes.
+    origins, destinations : sequence of str, optional
+        Cities or stations (id, English or Chinese name) to compute from and report to; default all.
+        Limiting origins limits the work.
+
+    Returns
+    -------
+    TravelTimes
+
+    Examples
+    --------
+    >>> import transit
+    >>> tt = transit.travel_times(transit.load_network(), measure="station")
+    >>> tt.get("Shanghai", "Hangzhou") < 90
+    True
+    """
+    graph = _cached_graph(network, modes, measure)
+    index = graph.node_index()
+    if origins is None:
+        rows = np.arange(graph.n_nodes, dtype=np.int64)
+    else:
+        rows = np.array(sorted({i for key in origins for i in _nodes_of(network, graph, index, key)}),
+                        dtype=np.int64)
+    dist, pred = shortest_minutes(graph.indptr, graph.indices, graph.minutes, rows, predecessors=True)
+    dest = None
+    if destinations is not None:
+        network.places(destinations)  # every unknown name reported at once
+        dest = list(destinations)
+    return TravelTimes(network, graph, rows, dist, pred, dest)
+
+
+def _cached_graph(network, modes, measure) -> Graph:
+    key = ("graph", normalise_modes(modes), str(measure).lower())
+    cache = network._cache
+    if key not in cache:
+        cache[key] = compile_graph(network, modes, measure)
+    return cache[key]
+
+
+def _nodes_of(network, graph: Graph, index: dict[str, int], key: str) -> list[int]:
+    """The nodes a place stands for: a city's centre (door) or stations; a station itself."""
+    kind, pid = network.resolve(key)
+    if kind == "station":
+        if pid not in index:
+            raise ValueError(f"station {pid!r} is not in the {graph.measure} graph for modes {graph.modes} "
+                             "(an airport needs mode 'air'; a rail station mode 'rail')")
+        return [index[pid]]
+    if graph.measure == "door":
+        return [index[f"centre:{pid}"]]
+    return [i for i in np.nonzero(graph.node_city == pid)[0] if graph.node_kind[i] != "centre"]
+
+
+class TravelTimes:
+    """Fastest minutes between the places of a network, with routes.
+
+    Not built directly: use :func:`travel_times`.
+    """
+
+    def __init__(self, network, graph: Graph, rows: np.ndarray, dist: np.ndarray, pred: np.ndarray,
+                 destinations: list[str] | None):
+        self.network = network
+        self.graph = graph
+        self.measure = graph.measure
+        self.modes = graph.modes
+        self._rows = rows
+        self._row_of = {int(r): k for k, r in enumerate(rows)}
+        self._dist = dist
+        self._pred = pred
+        self._index = graph.node_index()
+        self._destinations = destinations
+
+    def __repr__(self) -> str:
+        return (f"<TravelTimes {self.measure} measure, modes {'+'.join(self.modes)}, network "
+                f"{self.network.label!r} on {self.network.date.isoformat()}, {len(self._rows)} origin nodes>")
+
+    # -------------------------------------------------------------- single values
+    def _nodes(self, key: str) -> list[int]:
+        return _nodes_of(self.network, self.graph, self._index, key)
+
+    def _best(self, a: str, b: str) -> tuple[float, int, int]:
+        src, dst = self._nodes(a), self._nodes(b)
+        missing = [s for s in src if s not in self._row_of]
+        if missing:
+            raise ValueError(f"{a!r} was not among the origins given to travel_times(); add it to origins=")
+        if not src or not dst:
+            return float("inf"), -1, -1
+        block = self._dist[np.ix_([self._row_of[s] for s in src], dst)]
+        k = int(np.argmin(block))
+        i, j = divmod(k, len(dst))
+        return float(block[i, j]), src[i], dst[j]
+
+    def get(self, a: str, b: str) -> float:
+        """Minutes from ``a`` to ``b`` (cities or stations by id, English or Chinese name); inf if unreachable.
+
+        A city means its best station (station measure) or its centre (door measure).
+        """
+        return self._best(a, b)[0]
+
+    def route(self, a: str, b: str) -> Route:
+        """The legs of the fastest journey from ``a`` to ``b``."""
+        minutes, s, t = self._best(a, b)
+        legs: list[Leg] = []
+        if np.isfinite(minutes) and s != t:
+            nodes = path_from_predecessors(self._pred[self._row_of[s]], s, t)
+            g = self.graph
+            for u, v in zip(nodes, nodes[1:]):
+                e = g.edge(u, v)
+                legs.append(Leg(str(g.node_ids[u]), str(g.node_ids[v]), EDGE_KINDS[g.edge_kind[e]],
+                                str(g.edge_via[e]), float(g.minutes[e])))
+        return Route(a, b, self.measure, tuple(legs))
+
+    def from_origin(self, a: str) -> pd.Series:
+        """Minutes from ``a`` to every station and airport of the graph, indexed by station id."""
+        src = self._nodes(a)
+        block = self._dist[[self._row_of[s] for s in src]].min(axis=0)
+        keep = self.graph.node_kind != "centre"
+        return pd.Series(block[keep], index=pd.Index(self.graph.node_ids[keep].astype(str), name="station_id"),
+                         name="minutes")
+
+    # -------------------------------------------------------------- tables
+    def matrix(self, level: str = "city") -> pd.DataFrame:
+        """Origins x destinations minutes: ``level="city"`` (every city) or ``"station"`` (stations and airports)."""
+        g = self.graph
+        if level == "station":
+            cols = np.nonzero(g.node_kind != "centre")[0]
+            rows = [k for k, r in enumerate(self._rows) if g.node_kind[r] != "centre"]
+            frame = pd.DataFrame(self._dist[np.ix_(rows, cols)],
+                                 index=pd.Index(g.node_ids[self._rows[rows]].astype(str), name="origin_id"),
+                                 columns=pd.Index(g.node_ids[cols].astype(str), name="destination_id"))
+        elif level == "city":
+            cities = list(self.network.cities.sort_values("city_id")["city_id"])
+            origin_cities = [c for c in cities if self._nodes(c) and all(n in self._row_of for n in self._nodes(c))]
+            out = np.full((len(origin_cities), len(cities)), np.inf)
+            col_nodes = [self._nodes(c) for c in cities]
+            for i, c in enumerate(origin_cities):
+                rowmin = self._dist[[self._row_of[n] for n in self._nodes(c)]].min(axis=0)
+                for j, nodes in enumerate(col_nodes):
+                    if nodes:
+                        out[i, j] = rowmin[nodes].min()
+                out[i, cities.index(c)] = 0.0
+            frame = pd.DataFrame(out, index=pd.Index(origin_cities, name="origin_id"),
+                                 columns=pd.Index(cities, name="destination_id"))
+        else:
+            raise ValueError(f"level must be 'city' or 'station', got {level!r}")
+        if self._destinations is not None:
+            keep = [pid for kind, pid in self.network.places(self._destinations)]
+            frame = frame[[c for c in frame.columns if c in keep]]
+        return frame
+
+    def to_frame(self, level: str = "city") -> pd.DataFrame:
+        """Long table: origin_id, destination_id, minutes (unreachable pairs kept, as inf)."""
+        m = self.matrix(level)
+        long = m.stack(future_stack=True).rename("minutes").reset_index()
+        return long[long["origin_id"] != long["destination_id"]].reset_index(drop=True)
+
+    def to_csv(self, path: str | Path, level: str = "city", *, overwrite: bool = False) -> Path:
+        """Write :meth:`to_frame` to ``path`` atomically; refuses to replace a file unless ``overwrite``."""
+        path = Path(path)
+        if path.exists() and not overwrite:
+            raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
+        frame = self.to_frame(level)
+        fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
+                frame.to_csv(f, index=False, float_format="%.2f", lineterminator="\n")
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path

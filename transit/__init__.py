@@ -3,19 +3,45 @@
 >>> import transit
 >>> net = transit.load_network()                      # the bundled YRD network, as of its data date
 >>> tt = transit.travel_times(net.as_of(2016), measure="station")
->>> round(tt.get("Shanghai", "Hangzhou")) > 0
+>>> 0 < tt.get("Shanghai", "Hangzhou") < 90
 True
+
+Maps, indicators and road access import matplotlib, geopandas and osmnx; they load on first use,
+so ``import transit`` stays quick.
 """
+from importlib import import_module
+
 from .errors import GoalError, NetworkDataError, ScenarioError, TransitError, UnknownPlaceError
 from .network import Network, load_network
+from .paths import all_pairs_minutes
+from .routing import Leg, Route, TravelTimes, travel_times
+
+# public name -> module, imported on first access (heavy dependencies)
+_LAZY = {
+    "Goal": "goals", "load_goal": "goals", "check_goal": "goals", "list_goals": "goals",
+    "Scenario": "scenarios", "load_scenario": "scenarios", "list_scenarios": "scenarios",
+    "accessibility": "indicators", "accessibility_change": "indicators",
+    "plot_isochrones": "maps", "plot_isochrone_comparison": "maps", "plot_minutes_saved": "maps",
+    "isochrone_surface": "maps", "save_figure": "maps",
+    "road_access_minutes": "road", "with_road_access": "road",
+}
 
 __all__ = [
-    "TransitError",
-    "NetworkDataError",
-    "UnknownPlaceError",
-    "ScenarioError",
-    "GoalError",
-    "Network",
-    "load_network",
+    "TransitError", "NetworkDataError", "UnknownPlaceError", "ScenarioError", "GoalError",
+    "Network", "load_network",
+    "travel_times", "TravelTimes", "Route", "Leg", "all_pairs_minutes",
+    *_LAZY,
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'transit' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(__all__)

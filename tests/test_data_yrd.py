@@ -1,0 +1,175 @@
+"""Data tests on the bundled YRD network: facts a planner relies on.
+
+Tolerances: station coordinates within 3 km of the 2016 timetable's station of the same 12306 name
+(after converting its GCJ-02 to WGS-84); chainage between consecutive stations at least 0.95x the
+straight-line distance less 1 km (coordinate error) and at most 1.6x plus 5 km.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+
+from transit.geo import gcj02_to_wgs84, haversine_km
+from transit.graph import compile_graph
+
+YRD_41 = """shanghai nanjing wuxi xuzhou changzhou suzhou nantong lianyungang huaian yancheng yangzhou zhenjiang
+taizhou_js suqian hangzhou ningbo wenzhou jiaxing huzhou shaoxing jinhua quzhou zhoushan taizhou lishui hefei
+huaibei bozhou suzhou_ah bengbu fuyang huainan chuzhou luan maanshan wuhu xuancheng tongling chizhou anqing
+huangshan""".split()
+TARGETS_521 = """hangzhou ningbo jinhua yiwu fuzhou ningde xiamen quanzhou putian zhangzhou beijing tianjin
+shijiazhuang guangzhou shenzhen dongguan foshan wuhan changsha nanchang""".split()
+GROUPS_521 = ["yrd_central_27", "hangzhou_metro", "ningbo_metro", "jinhua_yiwu_metro", "west_straits_core",
+              "jjj_core", "prd_core", "middle_yangtze_core"]
+
+
+def test_the_41_prefecture_cities_of_the_four_provinces_and_yiwu(yrd):
+    ids = set(yrd.cities["city_id"])
+    assert len(YRD_41) == 41
+    assert not set(YRD_41) - ids
+    assert "yiwu" in ids
+    provinces = yrd.cities.set_index("city_id").loc[YRD_41, "province"]
+    assert set(provinces) == {"Shanghai", "Jiangsu", "Zhejiang", "Anhui"}
+    assert (provinces == "Anhui").sum() == 16 and (provinces == "Jiangsu").sum() == 13
+
+
+def test_every_521_target_and_group_is_present(yrd):
+    assert not set(TARGETS_521) - set(yrd.cities["city_id"])
+    groups = set(yrd.groups["group_id"])
+    assert not set(GROUPS_521) - groups
+    assert len(yrd.group("yrd_central_27")) == 27
+    assert set(yrd.group("west_straits_core")) >= {"fuzhou", "xiamen", "quanzhou", "putian", "zhangzhou"}
+
+
+def test_size(yrd):
+    st = yrd.tables["stations"]
+    assert (st["kind"] == "rail").sum() >= 200
+    assert (st["kind"] == "airport").sum() >= 20
+    assert len(yrd.tables["lines"]) >= 40
+
+
+def test_coordinates_inside_china(yrd):
+    for name in ("cities", "stations"):
+        t = yrd.tables[name]
+        bad = t[~t["lat"].between(18.0, 54.0) | ~t["lon"].between(73.0, 135.0)]
+        assert bad.empty, f"{name} outside China: {bad.iloc[:, 0].tolist()}"
+
+
+def test_stations_near_their_city(yrd):
+    """Within 60 km of the city centre, or inside the city's prefecture boundary (2 km tolerance):
+    large prefectures have county stations far from the centre (Qiandaohu in Hangzhou)."""
+    cities = yrd.cities.set_index("city_id")
+    st = yrd.tables["stations"]
+    d = haversine_km(cities.loc[st["city_id"], "lat"].to_numpy(), cities.loc[st["city_id"], "lon"].to_numpy(),
+                     st["lat"].to_numpy(), st["lon"].to_numpy())
+    far = st[d > 60.0]
+    if far.empty:
+        return
+    from shapely.geometry import Point
+    from transit.boundaries import prefecture_boundaries
+    provinces = sorted(set(cities.loc[far["city_id"], "province"]))
+    polys = prefecture_boundaries(provinces, tolerance_deg=0.0)
+    by_name = {n: g for n, g in zip(polys["name_zh"], polys["geometry"])}
+    offenders = []
+    for r in far.itertuples():
+        zh = cities.loc[r.city_id, "name_zh"]
+        prefecture = "金华" if r.city_id == "yiwu" else zh  # Yiwu is a county-level city of Jinhua
+        geom = by_name.get(prefecture + "市") or by_name.get(prefecture)
+        if geom is None or not geom.buffer(0.02).contains(Point(r.lon, r.lat)):
+            offenders.append(f"{r.station_id} ({r.city_id})")
+    assert not offenders, f"stations over 60 km from their city and outside it: {offenders}"
+
+
+def test_chainage_consistent_with_straight_line(yrd):
+    st = yrd.tables["stations"].set_index("station_id")
+    ls = yrd.tables["line_stations"].sort_values(["line_id", "seq"])
+    bad = []
+    for line_id, g in ls.groupby("line_id"):
+        ids = g["station_id"].to_numpy()
+        km = np.diff(g["chainage_km"].to_numpy())
+        crow = haversine_km(st.loc[ids[:-1], "lat"].to_numpy(), st.loc[ids[:-1], "lon"].to_numpy(),
+                            st.loc[ids[1:], "lat"].to_numpy(), st.loc[ids[1:], "lon"].to_numpy())
+        for a, b, k, c in zip(ids[:-1], ids[1:], km, crow):
+            if not (0.95 * c - 1.0 <= k <= 1.6 * c + 5.0):
+                bad.append(f"{line_id}: {a}-{b} chainage {k:.1f} km, straight line {c:.1f} km")
+    assert not bad, "\n".join(bad)
+
+
+def test_published_times_not_faster_than_design_speed(yrd):
+    """A published time over a line's chainage never implies more than the fastest design speed on it."""
+    ls = yrd.tables["line_stations"]
+    sec = yrd.tables["sections"]
+    chain = {(r.line_id, r.station_id): r.chainage_km for r in ls.itertuples()}
+    bad = []
+    for r in yrd.tables["published_times"].itertuples():
+        for line_id in set(ls["line_id"]):
+            a, b = chain.get((line_id, r.from_station_id)), chain.get((line_id, r.to_station_id))
+            if a is None or b is None:
+                continue
+            kmh = abs(b - a) / (r.minutes / 60.0)
+            top = sec.loc[sec["line_id"] == line_id, "design_kmh"].max()
+            if kmh > top:
+                bad.append(f"{r.from_station_id}-{r.to_station_id} on {line_id}: {kmh:.0f} km/h > {top:.0f}")
+    assert not bad, bad
+
+
+@pytest.mark.parametrize("when", ["2016-03-10", "2020-12-31", None])
+def test_rail_graph_connected(yrd, when):
+    net = yrd if when is None else yrd.as_of(when)
+    g = compile_graph(net, ("rail",), "station")
+    m = sp.csr_matrix((np.ones(g.n_edges), g.indices, g.indptr), shape=(g.n_nodes, g.n_nodes))
+    n, labels = connected_components(m, directed=True, connection="strong")
+    if n > 1:
+        main = np.bincount(labels).argmax()
+        stray = sorted(g.node_ids[labels != main])
+        pytest.fail(f"{n} components on {net.date}; not joined to the main network: {stray}")
+
+
+def test_history_known_facts(yrd):
+    def open_lines(when):
+        return set(yrd.as_of(when).lines["line_id"])
+    sec = yrd.tables["sections"]
+    assert sec["opened"].dropna().map(lambda d: d >= date(1990, 1, 1)).all()
+    # Beijing-Shanghai HSR opened on 2011-06-30
+    jinghu = [l for l in yrd.tables["lines"]["line_id"] if l.startswith("beijing_shanghai")]
+    assert jinghu and jinghu[0] not in open_lines("2011-06-29") and jinghu[0] in open_lines("2011-06-30")
+    # Wenzhou is on the high-speed network since 2009 (Ningbo-Taizhou-Wenzhou, Wenzhou-Fuzhou)
+    assert yrd.as_of("2010-01-01").city_stations("wenzhou", kind="rail")
+
+
+def test_station_coordinates_match_the_2016_timetable(yrd, timetable_2016_path):
+    from transit.timetable import load_timetable
+    tt = load_timetable(timetable_2016_path)
+    ref = tt.stations.dropna(subset=["lat_gcj02", "lon_gcj02"]).drop_duplicates("station_zh").set_index("station_zh")
+    st = yrd.tables["stations"]
+    st = st[(st["kind"] == "rail") & st["name_zh"].isin(ref.index)]
+    assert len(st) >= 150, "too few stations share a 12306 name with the 2016 timetable"
+    lat, lon = gcj02_to_wgs84(ref.loc[st["name_zh"], "lat_gcj02"].to_numpy(dtype=float),
+                              ref.loc[st["name_zh"], "lon_gcj02"].to_numpy(dtype=float))
+    d = haversine_km(st["lat"].to_numpy(), st["lon"].to_numpy(), lat, lon)
+    bad = [f"{s} {z}: {x:.1f} km" for s, z, x in zip(st["station_id"], st["name_zh"], d) if x > 3.0]
+    assert not bad, f"{len(bad)} stations over 3 km from the 2016 timetable's position: {bad}"
+
+
+def test_airports_match_airportsdata(yrd):
+    airportsdata = pytest.importorskip("airportsdata")
+    ref = airportsdata.load("IATA")
+    ap = yrd.tables["stations"]
+    ap = ap[ap["kind"] == "airport"]
+    bad = []
+    for r in ap.itertuples():
+        a = ref.get(r.iata)
+        if a is None:
+            bad.append(f"{r.station_id}: IATA {r.iata} unknown")
+        elif haversine_km(r.lat, r.lon, a["lat"], a["lon"]) > 2.0:
+            bad.append(f"{r.station_id}: {haversine_km(r.lat, r.lon, a['lat'], a['lon']):.1f} km off")
+    assert not bad, bad
+
+
+def test_estimates_say_so(yrd):
+    fl = yrd.tables["flights"]
+    est = fl[fl["basis"] == "estimate"]
+    assert est["source"].str.contains("estimate", case=False).all()

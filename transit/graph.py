@@ -134,6 +134,7 @@ def _rail_edges(net, add) -> None:
     ls = net.line_stations
     sections = net.sections
     params = net.running_time
+    seq_all = net.tables["line_stations"].set_index(["line_id", "station_id"])["seq"]
     for line_id, stops in ls.groupby("line_id", sort=True):
         stops = stops.sort_values("seq")
         seq = stops["seq"].to_numpy()
@@ -141,8 +142,7 @@ def _rail_edges(net, add) -> None:
         sids = stops["station_id"].to_numpy()
         secs = sections[sections["line_id"] == line_id]
         # the design speed of each stretch between consecutive listed stations, from its section
-        all_seq = net.tables["line_stations"]
-        all_seq = all_seq[all_seq["line_id"] == line_id].set_index("station_id")["seq"]
+        all_seq = seq_all.loc[line_id]
         speed_at = {}
         for s in secs.itertuples():
             a, b = all_seq[s.from_station_id], all_seq[s.to_station_id]

@@ -88,3 +88,15 @@ def test_with_tables_checks_and_leaves_the_original(tiny):
     bad.loc[0, "station_id"] = "nowhere"
     with pytest.raises(NetworkDataError, match="test:line_stations"):
         tiny.with_tables(line_stations=bad, label="test")
+
+
+def test_central_stations_leave_out_far_county_stations(tiny):
+    net = tiny.as_of(2031)
+    # gamma_north (伽马北) is 28 km out but named after its city: it stands for Gamma
+    assert net.city_stations("gamma", central=True) == ["gamma", "gamma_north"]
+    # renamed after its county, it no longer does; and a city whose only station is far keeps it
+    st = tiny.tables["stations"]
+    st.loc[st["station_id"] == "gamma_north", "name_zh"] = "北岛"
+    renamed = tiny.with_tables(stations=st, label="test").as_of(2031)
+    assert renamed.city_stations("gamma", central=True) == ["gamma"]
+    assert renamed.city_stations("gamma") == ["gamma", "gamma_north"]

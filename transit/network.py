@@ -298,14 +298,44 @@ class Network:
         _, sid = self._lookup(key, ("station",))
         return self._in_service["stations"].set_index("station_id").loc[sid]
 
-    def city_stations(self, city: str, kind: str | None = None) -> list[str]:
-        """Ids of the stations (``kind="rail"``), airports (``"airport"``) or both of a city, in service."""
+    def city_stations(self, city: str, kind: str | None = None, *, central: bool = False) -> list[str]:
+        """Ids of the stations (``kind="rail"``), airports (``"airport"``) or both of a city, in service.
+
+        Parameters
+        ----------
+        city : str
+            City id, English or Chinese name.
+        kind : {"rail", "airport"}, optional
+        central : bool
+            Only the stations that stand for the city itself in the station measure: airports, and rail
+            stations whose 12306 name begins with the city's Chinese name (温州南 for 温州) or that lie
+            within ``city_station_max_km`` ([parameters]) of the city centre (汉口 for 武汉). County
+            stations of a large prefecture (苍南 in Wenzhou, 桐庐东 in Hangzhou) are left out. When no rail
+            station qualifies, every rail station of the city does.
+        """
         cid = self.city(city).name
         st = self._in_service["stations"]
-        mask = st["city_id"] == cid
+        mine = st[st["city_id"] == cid]
+        if central:
+            mine = mine[self._central_mask(cid, mine)]
         if kind is not None:
-            mask &= st["kind"] == kind
-        return sorted(st.loc[mask, "station_id"])
+            mine = mine[mine["kind"] == kind]
+        return sorted(mine["station_id"])
+
+    def _central_mask(self, cid: str, mine: pd.DataFrame) -> pd.Series:
+        from .geo import haversine_km
+
+        if "city_station_max_km" not in self.parameters:
+            raise KeyError("network.toml [parameters] has no 'city_station_max_km'; add it (see networks/README.md)")
+        radius_km = float(self.parameters["city_station_max_km"])
+        c = self._tables["cities"].set_index("city_id").loc[cid]
+        rail = mine["kind"] == "rail"
+        near = haversine_km(c["lat"], c["lon"], mine["lat"].to_numpy(), mine["lon"].to_numpy()) <= radius_km
+        named = mine["name_zh"].astype(str).str.startswith(str(c["name_zh"])).to_numpy()
+        central_rail = rail & (near | named)
+        if not central_rail.any():
+            central_rail = rail
+        return (~rail) | central_rail
 
     def group(self, key: str) -> list[str]:
         """The city ids of a named group (by id or name), or ``province_<name>`` for a province."""

@@ -150,7 +150,7 @@ def _nodes_of(network, graph: Graph, index: dict[str, int], key: str) -> list[in
         return [index[pid]]
     if graph.measure == "door":
         return [index[f"centre:{pid}"]]
-    return [i for i in np.nonzero(graph.node_city == pid)[0] if graph.node_kind[i] != "centre"]
+    return [index[s] for s in network.city_stations(pid, central=True) if s in index]
 
 
 class TravelTimes:
@@ -195,7 +195,8 @@ class TravelTimes:
     def get(self, a: str, b: str) -> float:
         """Minutes from ``a`` to ``b`` (cities or stations by id, English or Chinese name); inf if unreachable.
 
-        A city means its best station (station measure) or its centre (door measure).
+        A city means its best central station (station measure: see ``Network.city_stations(central=True)``)
+        or its centre (door measure).
         """
         return self._best(a, b)[0]
 

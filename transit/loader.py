@@ -113,7 +113,7 @@ def parse_tables(raw: dict[str, RawTable], problems: list[Problem]) -> dict[str,
             parsed[name] = []
             continue
         rt = raw[name]
-        missing = [c.name for c in table.columns if c.name not in rt.header]
+        missing = [c.name for c in table.columns if c.name not in rt.header and not c.optional_column]
         for col in missing:
             problems.append(Problem(rt.label, 1, col, None,
                                     f"column is missing from the header; add it (columns: "

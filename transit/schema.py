@@ -22,7 +22,7 @@ class Column:
 
     ``kind`` is one of ``slug``, ``text``, ``float``, ``int``, ``date``, ``choice``, ``slug_list``.
     ``required`` means every row must have a non-empty value. ``low``/``high`` bound numbers
-    (inclusive).
+    (inclusive). ``optional_column`` means a file may leave the whole column out.
     """
 
     name: str
@@ -31,6 +31,7 @@ class Column:
     choices: tuple[str, ...] = ()
     low: float | None = None
     high: float | None = None
+    optional_column: bool = False  # the header may leave the column out (all values then empty)
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ TABLES: dict[str, Table] = {
                 Column("iata", "text", required=False),
                 Column("opened", "date", required=False),
                 Column("source", "text"),
+                Column("former_names_zh", "text", required=False, optional_column=True),
             ),
             key=("station_id",),
         ),

@@ -186,6 +186,14 @@ def check_tables(parsed: dict[str, list[tuple[int, dict]]], labels: dict[str, st
         if rec["kind"] == "airport" and not rec["iata"]:
             add("stations", line, "iata", "", "is empty; an airport needs its IATA code")
 
+    for line, rec in parsed["cities"]:
+        for sid in rec.get("main_stations") or ():
+            if sid not in stations:
+                add("cities", line, "main_stations", sid, "is not a station_id in stations.csv" + suggest(sid, stations))
+            elif stations[sid].get("city_id") != rec["city_id"]:
+                add("cities", line, "main_stations", sid,
+                    f"is a station of '{stations[sid].get('city_id')}', not of '{rec['city_id']}'")
+
     def check_station(table, line, column, sid, kind=None):
         if sid not in stations:
             add(table, line, column, sid, "is not a station_id in stations.csv" + suggest(sid, stations))

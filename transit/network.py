@@ -307,11 +307,13 @@ class Network:
             City id, English or Chinese name.
         kind : {"rail", "airport"}, optional
         central : bool
-            Only the stations that stand for the city itself in the station measure: airports, and rail
+            Only the stations that stand for the city itself in the station measure: its airports, and
+            the rail stations of its ``main_stations`` in cities.csv (the stations plans quote: 上海虹桥,
+            上海, 上海西 for Shanghai, not 上海松江). Where a city lists none, or none is in service, the rail
             stations whose 12306 name begins with the city's Chinese name (温州南 for 温州) or that lie
-            within ``city_station_max_km`` ([parameters]) of the city centre (汉口 for 武汉). County
-            stations of a large prefecture (苍南 in Wenzhou, 桐庐东 in Hangzhou) are left out. When no rail
-            station qualifies, every rail station of the city does.
+            within ``city_station_max_km`` ([parameters]) of the centre (汉口 for 武汉); county stations of
+            a large prefecture (苍南 in Wenzhou, 桐庐东 in Hangzhou) are left out. When still none
+            qualifies, every rail station of the city does.
         """
         cid = self.city(city).name
         st = self._in_service["stations"]
@@ -330,6 +332,11 @@ class Network:
         radius_km = float(self.parameters["city_station_max_km"])
         c = self._tables["cities"].set_index("city_id").loc[cid]
         rail = mine["kind"] == "rail"
+        listed = c.get("main_stations")
+        if isinstance(listed, tuple) and listed:
+            main = rail & mine["station_id"].isin(listed)
+            if main.any():
+                return (~rail) | main
         near = haversine_km(c["lat"], c["lon"], mine["lat"].to_numpy(), mine["lon"].to_numpy()) <= radius_km
         named = mine["name_zh"].astype(str).str.startswith(str(c["name_zh"])).to_numpy()
         central_rail = rail & (near | named)

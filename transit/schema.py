@@ -74,6 +74,7 @@ TABLES: dict[str, Table] = {
                 Column("population_year", "int", low=1950, high=2100),
                 Column("population_source", "text"),
                 Column("source", "text"),
+                Column("main_stations", "slug_list", required=False, optional_column=True),
             ),
             key=("city_id",),
         ),

@@ -188,20 +188,21 @@ class Network:
         """
         return Network(self._meta, self._tables, folder=self.folder, date=when, label=self.label)
 
-    def with_tables(self, *, label: str = "modified network", meta: dict | None = None,
+    def with_tables(self, *, label: str | None = None, meta: dict | None = None,
                     **tables: pd.DataFrame) -> "Network":
         """A new network with some full tables (and optionally network.toml content) replaced.
 
         The new tables are checked like a loaded folder; problems are reported all at once as a
-        :class:`~transit.errors.NetworkDataError` whose file names start with ``label``.
+        :class:`~transit.errors.NetworkDataError` whose file names start with ``label``, which also
+        becomes the new network's label (e.g. ``"yrd + wenzhou-fuzhou-hsr"``).
         """
         unknown = set(tables) - set(self._tables)
         if unknown:
             raise ValueError(f"unknown tables {sorted(unknown)}; known: {sorted(self._tables)}")
         merged = {**self._tables, **tables}
-        frames = check_frames(merged, label)
+        frames = check_frames(merged, label or f"{self.label} (modified)")
         return Network(meta if meta is not None else self._meta, frames, folder=self.folder,
-                       date=self.date, label=self.label)
+                       date=self.date, label=label or self.label)
 
     def _select(self) -> dict[str, pd.DataFrame]:
         """The rows of each table in service on ``self.date``."""

@@ -57,6 +57,8 @@ def test_station_lookup_and_suggestion(tiny):
 def test_resolve_prefers_cities(tiny):
     assert tiny.resolve("Beta") == ("city", "beta")
     assert tiny.resolve("beta") == ("city", "beta")
+    assert tiny.resolve("station:beta") == ("station", "beta")
+    assert tiny.resolve("City: Beta") == ("city", "beta")
     assert tiny.resolve("Alpha East") == ("station", "alpha_east")
 
 

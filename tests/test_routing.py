@@ -107,3 +107,10 @@ def test_graph_is_csr_and_matches_scipy(tiny):
     expected = shortest_path(g.to_scipy(), method="D")
     tt = travel_times(tiny.as_of(2031), modes=("rail", "air"), measure="door")
     np.testing.assert_allclose(tt._dist, expected)
+
+
+def test_station_prefix_picks_the_station_over_the_city(tiny):
+    tt = travel_times(tiny.as_of(2016), measure="station")
+    # the city 'beta' and its station 'beta' coincide here; the prefix says which is meant
+    assert tt.get("station:alpha_central", "station:beta") == pytest.approx(40.0)  # 20 metro + 20 on l1
+    assert tt.get("alpha", "station:beta") == pytest.approx(20.0)

@@ -134,6 +134,7 @@ def _rail_edges(net, add) -> None:
     ls = net.line_stations
     sections = net.sections
     params = net.running_time
+    category = net.lines.set_index("line_id")["category"].to_dict()
     seq_all = net.tables["line_stations"].set_index(["line_id", "station_id"])["seq"]
     for line_id, stops in ls.groupby("line_id", sort=True):
         stops = stops.sort_values("seq")
@@ -159,7 +160,7 @@ def _rail_edges(net, add) -> None:
                 continue
             kmh = np.array([min(speed_at[k] for k in range(seq[i], seq[i + 1])) for i in range(lo, hi - 1)],
                            dtype=np.float64)
-            m = runtime.line_minutes(chain[lo:hi], kmh, params)
+            m = runtime.line_minutes(chain[lo:hi], kmh, params, category=category.get(line_id))
             for i in range(lo, hi):
                 for j in range(lo, hi):
                     if i != j:

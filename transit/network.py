@@ -272,6 +272,9 @@ class Network:
             raise TypeError(f"a place is named by a string (id, English or Chinese name), not {type(key).__name__}")
         idx = self._index()
         folded = key.strip().casefold()
+        prefix, sep, rest = folded.partition(":")
+        if sep and prefix in ("city", "station") and prefix in kinds:
+            kinds, folded = (prefix,), rest.strip()
         for kind in kinds:
             if folded in idx[kind]:
                 return kind, idx[kind][folded]
@@ -285,7 +288,8 @@ class Network:
     def resolve(self, key: str) -> tuple[str, str]:
         """``("city", city_id)`` or ``("station", station_id)`` for an id, English or Chinese name.
 
-        A name that is both a city and a station (``"Shanghai"``) means the city.
+        A name that is both a city and a station (``"Shanghai"``, ``"ningbo"``) means the city; write
+        ``"station:ningbo"`` for the station (``"city:..."`` is accepted too).
         """
         return self._lookup(key, ("city", "station"))
 

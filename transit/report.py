@@ -1,0 +1,550 @@
+"""Goal reports: the result of :func:`transit.check_goal`, its bottleneck analysis, and its renderings.
+
+A :class:`GoalReport` holds tiers of :class:`TargetResult`; each target result is decided by one
+(origin, destination) pair (see the quantifiers in :mod:`transit.goals`) whose route, bottleneck and
+multimodal comparison are reported.
+
+The bottleneck of a missed target
+---------------------------------
+The route's legs are compared with a benchmark: a train running at ``BENCHMARK_SPEED_KMH`` (300 km/h)
+along the straight line between the leg's two ends. A leg's *excess* is its minutes less the
+benchmark's; a transfer or access leg has a benchmark of zero, so all of it is excess. The bottleneck
+is the leg with the largest excess: the one where the route loses most against a straight 300 km/h
+line. For it the report gives its straight-line average speed, the design speed of its slowest
+section in service, the minutes to cut (the target's time less the limit), and the straight-line
+average speed the leg would need to close the whole gap by itself (none when the gap exceeds the
+leg's own minutes).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from .geo import haversine_km
+
+__all__ = ["GoalReport", "TierResult", "TargetResult", "PairResult", "evaluate_pairs", "route_to_dict",
+           "find_bottleneck", "BENCHMARK_SPEED_KMH", "format_minutes", "place_names"]
+
+BENCHMARK_SPEED_KMH = 300.0
+"""Straight-line speed of the bottleneck benchmark: the design speed of China's main HSR corridors."""
+
+MAX_USEFUL_SPEED_KMH = 450.0
+"""Above this straight-line average a leg cannot close a gap on its own (the fastest design speed is 350-400)."""
+
+
+def format_minutes(minutes: float | None) -> str:
+    """``135`` -> ``"2 h 15 min"``; inf or None -> ``"unreachable"``."""
+    if minutes is None or not math.isfinite(minutes):
+        return "unreachable"
+    m = int(round(minutes))
+    return f"{m // 60} h {m % 60:02d} min" if m >= 60 else f"{m} min"
+
+
+def _finite(x: float | None) -> float | None:
+    return None if x is None or not math.isfinite(x) else round(float(x), 1)
+
+
+@dataclass(frozen=True)
+class PairResult:
+    """One (origin, destination) pair of a target, with the multimodal comparison when there is one."""
+
+    origin: str
+    destination: str
+    minutes: float
+    met: bool
+    multimodal_minutes: float | None = None
+    same_modes_door_minutes: float | None = None
+
+    @property
+    def air_wins(self) -> bool:
+        """True when the comparison (rail and air) beats the goal's modes in the same measure."""
+        if self.multimodal_minutes is None or not math.isfinite(self.multimodal_minutes):
+            return False
+        same = self.same_modes_door_minutes
+        return same is None or not math.isfinite(same) or self.multimodal_minutes < same - 0.5
+
+    def to_dict(self) -> dict:
+        return {"origin": self.origin, "destination": self.destination, "minutes": _finite(self.minutes),
+                "met": self.met, "multimodal_minutes": _finite(self.multimodal_minutes),
+                "same_modes_door_minutes": _finite(self.same_modes_door_minutes)}
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    """The result for one target of a tier.
+
+    ``minutes`` is the deciding time (see the quantifiers in :mod:`transit.goals`), ``margin_minutes``
+    the limit less it (negative for a miss), ``route`` the deciding pair's route as a dict (see
+    :func:`route_to_dict`), ``bottleneck`` for a miss (see :func:`find_bottleneck`), ``multimodal``
+    the comparison with the goal's comparison modes and measure.
+    """
+
+    target: str
+    name: str
+    name_zh: str
+    kind: str
+    quantifier: str
+    share: float | None
+    minutes: float
+    met: bool
+    within_minutes: float
+    origin: str
+    destination: str
+    route: dict | None
+    pairs: tuple[PairResult, ...]
+    bottleneck: dict | None = None
+    multimodal: dict | None = None
+    note: str = ""
+
+    @property
+    def margin_minutes(self) -> float:
+        return self.within_minutes - self.minutes
+
+    @property
+    def pairs_met(self) -> int:
+        return sum(p.met for p in self.pairs)
+
+    def to_dict(self) -> dict:
+        return {
+            "target": self.target, "name": self.name, "name_zh": self.name_zh, "kind": self.kind,
+            "quantifier": self.quantifier, "share": self.share,
+            "minutes": _finite(self.minutes), "met": self.met, "margin_minutes": _finite(self.margin_minutes),
+            "origin": self.origin, "destination": self.destination,
+            "pairs_met": self.pairs_met, "pairs_total": len(self.pairs),
+            "route": self.route, "bottleneck": self.bottleneck, "multimodal": self.multimodal,
+            "pairs": [p.to_dict() for p in self.pairs] if len(self.pairs) > 1 else [],
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class TierResult:
+    """The result for one tier: met when every target is met."""
+
+    id: str
+    name: str
+    name_zh: str
+    within_minutes: float
+    modes: tuple[str, ...]
+    measure: str
+    interpretation: str
+    targets: tuple[TargetResult, ...]
+
+    @property
+    def met(self) -> bool:
+        return all(t.met for t in self.targets)
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "name": self.name, "name_zh": self.name_zh, "within_minutes": self.within_minutes,
+                "modes": list(self.modes), "measure": self.measure, "met": self.met,
+                "interpretation": self.interpretation, "targets": [t.to_dict() for t in self.targets]}
+
+
+@dataclass(frozen=True)
+class GoalReport:
+    """Which targets of a goal are met on a date, by how much, along which route, and what holds misses back.
+
+    Use :meth:`to_frame`, :meth:`to_dict` (JSON-ready), :meth:`to_markdown`, :meth:`to_text` (a
+    terminal table); :attr:`met` is True when every tier is met.
+    """
+
+    goal: object
+    as_of: date
+    scenarios: tuple[str, ...]
+    tiers: tuple[TierResult, ...]
+    network_name: str = ""
+    place_names: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def met(self) -> bool:
+        return all(t.met for t in self.tiers)
+
+    def to_dict(self) -> dict:
+        g = self.goal
+        return {
+            "goal": g.id, "goal_name": g.name, "goal_name_zh": g.name_zh, "network": self.network_name,
+            "as_of": self.as_of.isoformat(), "scenarios": list(self.scenarios), "met": self.met,
+            "origin": g.origin, "source": dict(g.source), "benchmark_speed_kmh": BENCHMARK_SPEED_KMH,
+            "tiers": [t.to_dict() for t in self.tiers],
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per target: tier, limit, target, deciding pair, minutes, met, margin, route, bottleneck."""
+        rows = []
+        for tier in self.tiers:
+            for t in tier.targets:
+                mm = t.multimodal or {}
+                rows.append({
+                    "tier": tier.id, "within_minutes": tier.within_minutes, "target": t.target, "name": t.name,
+                    "name_zh": t.name_zh, "quantifier": t.quantifier, "origin": t.origin,
+                    "destination": t.destination, "minutes": t.minutes, "met": t.met,
+                    "margin_minutes": t.margin_minutes, "pairs_met": t.pairs_met, "pairs_total": len(t.pairs),
+                    "route": (t.route or {}).get("summary", ""),
+                    "transfers": (t.route or {}).get("transfers"),
+                    "bottleneck": (t.bottleneck or {}).get("summary", ""),
+                    "minutes_to_cut": (t.bottleneck or {}).get("minutes_to_cut"),
+                    "multimodal_minutes": (math.nan if not mm else math.inf if mm.get("minutes") is None
+                                           else mm["minutes"]),
+                    "same_modes_door_minutes": mm.get("same_modes_minutes"),
+                    "air_wins": bool(mm.get("air_wins", False)),
+                })
+        return pd.DataFrame(rows)
+
+    # ------------------------------------------------------------------ text renderings
+    def _title(self) -> str:
+        g = self.goal
+        scen = f", scenario {' + '.join(self.scenarios)}" if self.scenarios else ""
+        zh = f" ({g.name_zh})" if g.name_zh else ""
+        return f"{g.name}{zh}: as of {self.as_of.isoformat()}{scen}"
+
+    def to_markdown(self) -> str:
+        """A markdown report: a summary table per tier, then the routes and what holds each miss back."""
+        g = self.goal
+        out = [f"# {self._title()}", ""]
+        out.append(f"Goal `{g.id}`, network `{self.network_name}`. Overall: **{'met' if self.met else 'not met'}**.")
+        doc = g.source.get("document")
+        if doc:
+            out.append(f"Source: {doc}" + (f", {g.source['section']}" if g.source.get("section") else "") + ".")
+        out.append("")
+        for tier in self.tiers:
+            modes = "+".join(tier.modes)
+            out.append(f"## {tier.name} (within {tier.within_minutes:g} min, {modes}, {tier.measure} measure): "
+                       f"{'met' if tier.met else 'not met'}")
+            out.append("")
+            if tier.interpretation:
+                out.append(f"_{' '.join(tier.interpretation.split())}_")
+                out.append("")
+            out.append("| target | time | met | margin | route | door to door, same modes | door to door, with air |")
+            out.append("|---|---:|:---:|---:|---|---:|---:|")
+            for t in tier.targets:
+                label = f"{t.name} {t.name_zh}".strip()
+                if len(t.pairs) > 1:
+                    label += f" ({t.quantifier}{'' if t.share is None else f' {t.share:g}'}: " \
+                             f"{t.pairs_met}/{len(t.pairs)} pairs within)"
+                mm = t.multimodal or {}
+                mm_text = format_minutes(mm.get("minutes"))
+                if mm.get("air_wins"):
+                    mm_text += " (air faster)"
+                out.append(f"| {label} | {format_minutes(t.minutes)} | {'yes' if t.met else '**no**'} | "
+                           f"{_margin(t)} | {(t.route or {}).get('summary', '')} | "
+                           f"{format_minutes(mm.get('same_modes_minutes'))} | {mm_text} |")
+            out.append("")
+            for t in tier.targets:
+                if 1 < len(t.pairs) <= MEMBERS_LISTED:
+                    out.append(f"- {t.name}: " + "; ".join(_pair_text(self, t, p) for p in t.pairs) + ".")
+            if any(1 < len(t.pairs) <= MEMBERS_LISTED for t in tier.targets):
+                out.append("")
+            misses = [t for t in tier.targets if not t.met]
+            for t in misses:
+                b = t.bottleneck or {}
+                if math.isfinite(t.minutes):
+                    out.append(f"- **{t.name}** misses by {format_minutes(-t.margin_minutes)}: {b.get('summary', '')}")
+                else:
+                    out.append(f"- **{t.name}** is unreachable: {b.get('summary', 'no route')}")
+            if misses:
+                out.append("")
+        out.append(f"Times are fastest scheduled or modelled times, {self.tiers[0].measure if self.tiers else ''} "
+                   "measure unless a tier says otherwise; the bottleneck is the leg with the most minutes over a "
+                   f"{BENCHMARK_SPEED_KMH:g} km/h straight-line run (see docs/goals.md).")
+        return "\n".join(out) + "\n"
+
+    def to_text(self) -> str:
+        """A terminal table, one row per target, then what holds each miss back."""
+        out = [self._title(), "=" * min(100, len(self._title()))]
+        for tier in self.tiers:
+            out.append("")
+            out.append(f"{tier.name} tier: within {tier.within_minutes:g} min "
+                       f"({'+'.join(tier.modes)}, {tier.measure} measure) -> {'MET' if tier.met else 'MISSED'}")
+            rows = [("target", "time", "met", "margin", "via", "door: same modes / with air")]
+            for t in tier.targets:
+                label = t.name if not t.name_zh else f"{t.name} {t.name_zh}"
+                if len(t.pairs) > 1:
+                    label += f" [{t.quantifier}{'' if t.share is None else f' {t.share:g}'} {t.pairs_met}/{len(t.pairs)}]"
+                mm = t.multimodal or {}
+                mm_text = (f"{format_minutes(mm.get('same_modes_minutes'))} / {format_minutes(mm.get('minutes'))}"
+                           + (" (air faster)" if mm.get("air_wins") else ""))
+                rows.append((label, format_minutes(t.minutes), "yes" if t.met else "NO", _margin(t),
+                             (t.route or {}).get("summary", ""), mm_text))
+            out.extend(_table(rows))
+            for t in tier.targets:
+                if not t.met and t.bottleneck:
+                    out.append(f"  ! {t.name}: {t.bottleneck.get('summary', '')}")
+        out.append("")
+        out.append(f"Overall: {'every tier met' if self.met else 'not met'}.")
+        return "\n".join(out) + "\n"
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+
+MEMBERS_LISTED = 12
+"""Group targets with at most this many pairs list every pair in the markdown report."""
+
+
+def _pair_text(report: "GoalReport", t: TargetResult, p: PairResult) -> str:
+    """``Beijing 7 h 30 min ✗ (rail+air door 5 h 15 min, air faster)``; origin shown when there are several."""
+    names = report.place_names
+    b = names.get(p.destination, p.destination)
+    one_origin = len({q.origin for q in t.pairs}) == 1
+    text = f"{b if one_origin else names.get(p.origin, p.origin) + '-' + b} {format_minutes(p.minutes)}"
+    text += "" if p.met else " ✗"
+    if p.multimodal_minutes is not None:
+        text += (f" (door to door: {format_minutes(p.same_modes_door_minutes)} as above, "
+                 f"{format_minutes(p.multimodal_minutes)} with air{', air faster' if p.air_wins else ''})")
+    return text
+
+
+def _margin(t: TargetResult) -> str:
+    if not math.isfinite(t.minutes):
+        return "-"
+    m = t.margin_minutes
+    return f"+{m:.0f} min" if m >= 0 else f"{m:.0f} min"
+
+
+def _table(rows: list[tuple[str, ...]], max_width: int = 60) -> list[str]:
+    rows = [tuple(c if len(c) <= max_width else c[: max_width - 1] + "~" for c in r) for r in rows]
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = []
+    for k, r in enumerate(rows):
+        lines.append("  " + "  ".join(c + " " * (widths[i] - _width(c)) for i, c in enumerate(r)).rstrip())
+        if k == 0:
+            lines.append("  " + "  ".join("-" * w for w in widths))
+    return lines
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns in a terminal."""
+    return sum(2 if ord(ch) >= 0x1100 and (0x2E80 <= ord(ch) <= 0xFFDC or 0x1100 <= ord(ch) <= 0x115F) else 1
+               for ch in text)
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def evaluate_pairs(network, timer, *, target_id: str, name: str, name_zh: str, kind: str, quantifier: str,
+                   share: float | None, origins: list[str], destinations: list[str], within_minutes: float,
+                   compare=None, same_modes_compare=None, note: str = "") -> TargetResult:
+    """Evaluate one target over its (origin, destination) pairs and pick the deciding pair.
+
+    ``timer`` (and ``compare``, ``same_modes_compare``) give ``minutes(a, b)`` and ``route(a, b)``
+    between places (see :class:`transit.goals.PlaceTimer`); ``compare`` is the multimodal comparison
+    (rail and air, door measure by default) and ``same_modes_compare`` the goal's own modes in that
+    comparison's measure, so that "air wins" compares like with like.
+    """
+    pairs = []
+    for o in origins:
+        for d in destinations:
+            if o == d:
+                continue
+            minutes = timer.minutes(o, d)
+            mm = compare.minutes(o, d) if compare is not None else None
+            same = same_modes_compare.minutes(o, d) if same_modes_compare is not None else None
+            pairs.append(PairResult(o, d, minutes, bool(minutes <= within_minutes), mm, same))
+    if not pairs:
+        # e.g. origin wenzhou and a group whose only member is wenzhou: nothing to reach
+        return TargetResult(target_id, name, name_zh, kind, quantifier, share, 0.0, True, within_minutes,
+                            origins[0] if origins else "", destinations[0] if destinations else "", None, (),
+                            note=note or "the origin is the only member")
+    ordered = sorted(pairs, key=lambda p: (p.minutes, p.origin, p.destination))
+    if quantifier == "any":
+        decide = ordered[0]
+    elif quantifier == "share":
+        k = max(1, math.ceil((share or 1.0) * len(ordered) - 1e-9))
+        decide = ordered[k - 1]
+    else:
+        decide = ordered[-1]
+    met = bool(decide.minutes <= within_minutes)
+    route_obj = timer.route(decide.origin, decide.destination) if math.isfinite(decide.minutes) else None
+    route = route_to_dict(network, route_obj) if route_obj is not None else None
+    bottleneck = None
+    if not met:
+        bottleneck = find_bottleneck(network, route_obj, decide.minutes, within_minutes, timer.modes)
+        if len(pairs) > 1:  # say which pair decides
+            a, b = _place_row(network, decide.origin)[0], _place_row(network, decide.destination)[0]
+            bottleneck["summary"] = f"{a} -> {b} decides ({quantifier}); " + bottleneck["summary"]
+    multimodal = None
+    if compare is not None:
+        multimodal = _compare(network, compare, same_modes_compare, decide.origin, decide.destination)
+    return TargetResult(target_id, name, name_zh, kind, quantifier, share, decide.minutes, met, within_minutes,
+                        decide.origin, decide.destination, route, tuple(pairs), bottleneck, multimodal, note)
+
+
+def _compare(network, cmp, same, o: str, d: str) -> dict:
+    minutes = cmp.minutes(o, d)
+    same_minutes = same.minutes(o, d) if same is not None else math.nan
+    route = cmp.route(o, d) if math.isfinite(minutes) else None
+    uses_air = bool(route is not None and any(leg.kind == "flight" for leg in route.legs))
+    return {
+        "modes": list(cmp.modes), "measure": cmp.measure, "minutes": _finite(minutes),
+        "same_modes_minutes": _finite(same_minutes),
+        "uses_air": uses_air,
+        "air_wins": bool(uses_air and math.isfinite(minutes)
+                         and (not math.isfinite(same_minutes) or minutes < same_minutes - 0.5)),
+        "saves_minutes": (_finite(same_minutes - minutes)
+                          if math.isfinite(same_minutes) and math.isfinite(minutes) else None),
+        "route": route_to_dict(network, route) if route is not None else None,
+    }
+
+
+# --------------------------------------------------------------------------- routes and bottlenecks
+
+
+def _lookup(network) -> dict:
+    """Names, coordinates and line names by id, built once per network (cached on the network)."""
+    key = ("report", "lookup")
+    cache = getattr(network, "_cache", None)
+    if cache is not None and key in cache:
+        return cache[key]
+    t = network.tables
+    places = {}
+    for r in t["cities"].itertuples():
+        places[f"centre:{r.city_id}"] = (f"{r.name} centre", f"{r.name_zh}市中心", float(r.lat), float(r.lon))
+        places[r.city_id] = (str(r.name), str(r.name_zh), float(r.lat), float(r.lon))
+    for r in t["stations"].itertuples():
+        places[r.station_id] = (str(r.name), str(r.name_zh), float(r.lat), float(r.lon))
+    out = {"places": places, "lines": dict(zip(t["lines"]["line_id"], t["lines"]["name"])),
+           "chainage": {(r.line_id, r.station_id): float(r.chainage_km) for r in t["line_stations"].itertuples()}}
+    if cache is not None:
+        cache[key] = out
+    return out
+
+
+def _place_row(network, node_id: str) -> tuple[str, str, float, float]:
+    """(name, name_zh, lat, lon) of a station, airport, city or city-centre node."""
+    return _lookup(network)["places"].get(node_id, (node_id, node_id, math.nan, math.nan))
+
+
+def _line_name(network, via: str) -> str:
+    return _lookup(network)["lines"].get(via, via)
+
+
+def route_to_dict(network, route) -> dict:
+    """A route as a JSON-ready dict: minutes, transfers, stations, lines, legs and a one-line summary."""
+    legs = []
+    for leg in route.legs:
+        name_from = _place_row(network, leg.from_id)[0]
+        name_to = _place_row(network, leg.to_id)[0]
+        legs.append({"from": leg.from_id, "to": leg.to_id, "from_name": name_from, "to_name": name_to,
+                     "kind": leg.kind, "via": leg.via, "minutes": round(float(leg.minutes), 1)})
+    stations = [legs[0]["from"]] + [leg["to"] for leg in legs] if legs else []
+    lines = [leg["via"] for leg in legs if leg["kind"] in ("rail", "flight")]
+    return {
+        "minutes": _finite(route.minutes), "transfers": int(route.transfers), "stations": stations,
+        "lines": lines, "legs": legs, "summary": _summary(network, legs),
+    }
+
+
+def _summary(network, legs: list[dict]) -> str:
+    """``Wenzhou South -[Hangzhou-Wenzhou HSR]-> Hangzhou West`` for the vehicle legs of a route."""
+    vehicle = [leg for leg in legs if leg["kind"] in ("rail", "flight")]
+    if not vehicle:
+        return "no vehicle leg" if legs else ""
+    parts = [vehicle[0]["from_name"]]
+    for k, leg in enumerate(vehicle):
+        if k and leg["from"] != vehicle[k - 1]["to"]:
+            parts.append(f"~{leg['from_name']}")  # a change of station (transfer leg)
+        via = leg["via"] if leg["kind"] == "flight" else _line_name(network, leg["via"])
+        parts.append(f"[{via}] {leg['to_name']}")
+    return " ".join(parts)
+
+
+def _slowest_section(network, line_id: str, a: str, b: str) -> dict | None:
+    """The section in service with the lowest design speed between stations ``a`` and ``b`` of a line."""
+    chainage = _lookup(network)["chainage"]
+    if (line_id, a) not in chainage or (line_id, b) not in chainage:
+        return None  # e.g. a published time between stations of different lines
+    lo, hi = sorted((chainage[(line_id, a)], chainage[(line_id, b)]))
+    sec = network.sections
+    best = None
+    for s in sec[sec["line_id"] == line_id].itertuples():
+        s_lo, s_hi = sorted((chainage[(line_id, s.from_station_id)], chainage[(line_id, s.to_station_id)]))
+        if s_hi > lo and s_lo < hi and (best is None or s.design_kmh < best["design_kmh"]):
+            best = {"from": s.from_station_id, "to": s.to_station_id, "design_kmh": float(s.design_kmh),
+                    "from_name": _place_row(network, s.from_station_id)[0],
+                    "to_name": _place_row(network, s.to_station_id)[0]}
+    return best
+
+
+def find_bottleneck(network, route, minutes: float, within_minutes: float, modes=("rail",)) -> dict:
+    """The leg that holds a missed target back, and what closing the gap would take.
+
+    Parameters
+    ----------
+    network : Network
+    route : Route or None
+        The deciding pair's route (None when unreachable).
+    minutes : float
+        The deciding pair's time.
+    within_minutes : float
+        The tier's limit.
+    modes : tuple of str
+        The modes the time was measured with (for the message when unreachable).
+
+    Returns
+    -------
+    dict
+        ``from``, ``to``, ``kind``, ``via``, ``minutes`` of the leg, ``straight_km``, ``speed_kmh``
+        (straight-line average), ``benchmark_minutes`` and ``excess_minutes`` against a straight
+        ``BENCHMARK_SPEED_KMH`` run, ``slowest_section`` (design speed), ``minutes_to_cut`` (the
+        target's time less the limit), ``speed_needed_kmh`` (the straight-line average speed this leg
+        alone would need to close the gap; None when it cannot) and ``summary``.
+    """
+    if route is None or not math.isfinite(minutes):
+        return {"reason": "unreachable", "minutes_to_cut": None,
+                "summary": f"no route by {'+'.join(modes)} on this date"}
+    deficit = minutes - within_minutes
+    best = None
+    for leg in route.legs:
+        name_a, _, lat_a, lon_a = _place_row(network, leg.from_id)
+        name_b, _, lat_b, lon_b = _place_row(network, leg.to_id)
+        moving = leg.kind in ("rail", "flight")
+        km = float(haversine_km(lat_a, lon_a, lat_b, lon_b)) if moving else 0.0
+        km = 0.0 if not math.isfinite(km) else km
+        bench = km / BENCHMARK_SPEED_KMH * 60.0
+        excess = leg.minutes - bench
+        if best is None or excess > best["excess_minutes"]:
+            best = {"from": leg.from_id, "to": leg.to_id, "from_name": name_a, "to_name": name_b,
+                    "kind": leg.kind, "via": leg.via, "minutes": round(leg.minutes, 1),
+                    "straight_km": round(km, 1),
+                    "speed_kmh": round(km / leg.minutes * 60.0, 1) if leg.minutes > 0 else None,
+                    "benchmark_minutes": round(bench, 1), "excess_minutes": round(excess, 1)}
+    if best is None:
+        return {"reason": "no legs", "minutes_to_cut": round(deficit, 1), "summary": ""}
+    best["minutes_to_cut"] = round(deficit, 1)
+    remaining = best["minutes"] - deficit
+    needed = best["straight_km"] / remaining * 60.0 if best["kind"] in ("rail", "flight") and remaining > 0 else None
+    best["speed_needed_kmh"] = round(needed, 0) if needed is not None and needed <= MAX_USEFUL_SPEED_KMH else None
+    best["slowest_section"] = (_slowest_section(network, best["via"], best["from"], best["to"])
+                               if best["kind"] == "rail" else None)
+    best["via_name"] = _line_name(network, best["via"]) if best["kind"] == "rail" else best["via"]
+    best["summary"] = _bottleneck_summary(best)
+    return best
+
+
+def _bottleneck_summary(b: dict) -> str:
+    cut = b["minutes_to_cut"]
+    if b["kind"] in ("rail", "flight"):
+        text = (f"{b['from_name']} -> {b['to_name']} on {b['via_name']}: {b['minutes']:.0f} min for "
+                f"{b['straight_km']:.0f} km straight-line ({b['speed_kmh']:.0f} km/h), "
+                f"{b['excess_minutes']:.0f} min over a {BENCHMARK_SPEED_KMH:g} km/h line")
+        s = b.get("slowest_section")
+        if s:
+            text += f"; slowest section {s['from_name']}-{s['to_name']} at {s['design_kmh']:.0f} km/h design"
+    else:
+        text = f"a {b['minutes']:.0f}-min {b['kind']} ({b['via']}) {b['from_name']} -> {b['to_name']}"
+    text += f". Cut {cut:.0f} min"
+    if b.get("speed_needed_kmh"):
+        text += f": this leg alone would need {b['speed_needed_kmh']:.0f} km/h straight-line average"
+    elif b["kind"] in ("rail", "flight"):
+        text += f": more than this leg alone can give (it would need over {MAX_USEFUL_SPEED_KMH:g} km/h)"
+    else:
+        text += f"; this {b['kind']} alone takes {b['minutes']:.0f} min"
+    return text
+
+
+def place_names(network) -> dict[str, str]:
+    """Id -> English name of every city, station and airport of a network (for reports)."""
+    return {k: v[0] for k, v in _lookup(network)["places"].items()}

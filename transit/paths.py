@@ -135,7 +135,8 @@ def all_pairs_minutes(csgraph, *, n_threads: int | None = None) -> np.ndarray:
     Notes
     -----
     Same results as ``scipy.sparse.csgraph.shortest_path(csgraph, method="D")`` for canonical
-    input, about 5x faster on two cores for sparse rail-like graphs (``docs/benchmarks.md``).
+    input (up to floating-point rounding of equal-length paths), 4-6x faster per thread for
+    sparse rail-like graphs and parallel over origins (``docs/benchmarks.md``).
 
     Examples
     --------

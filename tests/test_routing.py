@@ -114,3 +114,13 @@ def test_station_prefix_picks_the_station_over_the_city(tiny):
     # the city 'beta' and its station 'beta' coincide here; the prefix says which is meant
     assert tt.get("station:alpha_central", "station:beta") == pytest.approx(40.0)  # 20 metro + 20 on l1
     assert tt.get("alpha", "station:beta") == pytest.approx(20.0)
+
+
+def test_published_time_needs_the_line_in_service(tiny):
+    # postpone l1 beta-gamma: the published alpha_east-gamma time must not bridge the gap
+    sections = tiny.tables["sections"]
+    mask = (sections["line_id"] == "l1") & (sections["from_station_id"] == "beta")
+    sections.loc[mask, ["status", "opened", "expected_year"]] = ["construction", None, 2035]
+    postponed = tiny.with_tables(sections=sections, label="postponed").as_of(2030)
+    assert travel_times(postponed).get("alpha", "gamma") == math.inf
+    assert travel_times(tiny.as_of(2030)).get("alpha", "gamma") == pytest.approx(50.0)

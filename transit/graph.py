@@ -4,8 +4,9 @@ Nodes are rail stations, airports and, for the ``door`` measure, city centres. E
 
 ``rail``
     Between every pair of stations of a line that an unbroken stretch of in-service sections joins,
-    weighted by the running-time model (:func:`transit.runtime.line_minutes`), or by a published
-    fastest time where ``published_times`` has one. A pair on several lines keeps the fastest.
+    weighted by the running-time model (:func:`transit.runtime.line_minutes`). A pair on several
+    lines keeps the fastest. A published fastest time (``published_times``) replaces that edge's
+    minutes, only where such an edge exists (never over a closed or unbuilt stretch).
 ``flight``
     Between airports: airport processing before departure + block minutes + processing after arrival.
 ``transfer``
@@ -204,22 +205,22 @@ def compile_graph(net, modes=("rail",), measure: str = "station") -> Graph:
 
     edges: dict[tuple[int, int], tuple[float, int, str]] = {}
 
-    def add(a: str, b: str, minutes: float, kind: str, via: str, replace: bool = False) -> None:
+    def add(a: str, b: str, minutes: float, kind: str, via: str) -> None:
         if a not in index or b not in index:
             return
         key = (index[a], index[b])
-        code = EDGE_KINDS.index(kind)
-        if replace or key not in edges or minutes < edges[key][0]:
-            edges[key] = (minutes, code, via)
+        if key not in edges or minutes < edges[key][0]:
+            edges[key] = (minutes, EDGE_KINDS.index(kind), via)
 
     if "rail" in modes:
         _rail_edges(net, add)
-        line_of = net.line_stations.groupby("station_id")["line_id"].apply(set).to_dict()
+        # a published fastest time replaces the model only where in-service sections of one line
+        # join the two stations (a rail edge exists): never over a closed or unbuilt stretch
         for r in net.published_times.itertuples():
-            common = sorted(line_of.get(r.from_station_id, set()) & line_of.get(r.to_station_id, set()))
-            via = common[0] if common else "published"
-            add(r.from_station_id, r.to_station_id, r.minutes, "rail", via, replace=True)
-            add(r.to_station_id, r.from_station_id, r.minutes, "rail", via, replace=True)
+            for a, b in ((r.from_station_id, r.to_station_id), (r.to_station_id, r.from_station_id)):
+                key = (index.get(a), index.get(b))
+                if key in edges and EDGE_KINDS[edges[key][1]] == "rail":
+                    edges[key] = (float(r.minutes), edges[key][1], edges[key][2])
     if "air" in modes:
         dep = _param(params, "airport_departure_minutes")
         arr = _param(params, "airport_arrival_minutes")

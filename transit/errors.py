@@ -45,15 +45,19 @@ class Problem:
     value: str | None
     message: str
 
-    def __str__(self) -> str:
+    def describe(self, column_word: str = "column") -> str:
+        """The problem as one line: file, line, column (or TOML ``key``), value, message."""
         where = self.file
         if self.row is not None:
             where += f", line {self.row}"
         if self.column is not None:
-            where += f", column '{self.column}'"
+            where += f", {column_word} '{self.column}'"
         if self.value is not None:
             where += f", value {self.value!r}"
         return f"{where}: {self.message}"
+
+    def __str__(self) -> str:
+        return self.describe()
 
 
 class NetworkDataError(ValueError, TransitError):

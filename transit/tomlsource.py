@@ -165,14 +165,7 @@ def _error(error: type[Exception], problems: list[Problem]) -> Exception:
 
 def describe(p: Problem) -> str:
     """A problem of a TOML file as text: file, line, key, value and the message."""
-    where = p.file
-    if p.row is not None:
-        where += f", line {p.row}"
-    if p.column is not None:
-        where += f", key '{p.column}'"
-    if p.value is not None:
-        where += f", value {p.value!r}"
-    return f"{where}: {p.message}"
+    return p.describe("key")
 
 
 def format_problems(problems: list[Problem], head: str | None = None) -> str:

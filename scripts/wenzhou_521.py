@@ -24,6 +24,7 @@ from pathlib import Path
 
 import transit
 from transit.errors import TransitError
+from transit.report import GoalReport
 from transit.goals import check_goal, load_goal
 from transit.report import format_minutes
 
@@ -92,7 +93,7 @@ def markdown(results) -> str:
             if not t.met and t.bottleneck:
                 lines.append(f"  - Holding it back: {t.bottleneck.get('summary', '')}.")
     lines += ["", "Times are modelled or published fastest scheduled times (see docs/goals.md for the measure, "
-              "the bottleneck definition and the interpretation of each tier)."]
+              "the bottleneck definition and the interpretation of each tier).", "", GoalReport.ACCURACY_NOTE]
     return "\n".join(lines) + "\n"
 
 

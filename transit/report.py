@@ -200,6 +200,11 @@ class GoalReport:
         zh = f" ({g.name_zh})" if g.name_zh else ""
         return f"{g.name}{zh}: as of {self.as_of.isoformat()}{scen}"
 
+    ACCURACY_NOTE = ("Accuracy: modelled rail times were validated against the real national timetable of "
+                     "2016-03-10 (docs/validation.md: about 5 % median error, 9 in 10 pairs within 15 %); "
+                     "they run optimistic through the Hangzhou hub, where every train stops, so read a margin "
+                     "under about 15 % of the limit as too close to call.")
+
     def to_markdown(self) -> str:
         """A markdown report: a summary table per tier, then the routes and what holds each miss back."""
         g = self.goal
@@ -249,6 +254,8 @@ class GoalReport:
         out.append(f"Times are fastest scheduled or modelled times, {self.tiers[0].measure if self.tiers else ''} "
                    "measure unless a tier says otherwise; the bottleneck is the leg with the most minutes over a "
                    f"{BENCHMARK_SPEED_KMH:g} km/h straight-line run (see docs/goals.md).")
+        out.append("")
+        out.append(self.ACCURACY_NOTE)
         return "\n".join(out) + "\n"
 
     def to_text(self) -> str:
@@ -274,6 +281,7 @@ class GoalReport:
                     out.append(f"  ! {t.name}: {t.bottleneck.get('summary', '')}")
         out.append("")
         out.append(f"Overall: {'every tier met' if self.met else 'not met'}.")
+        out.append(self.ACCURACY_NOTE)
         return "\n".join(out) + "\n"
 
     def __str__(self) -> str:

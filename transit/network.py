@@ -296,7 +296,13 @@ class Network:
     def city(self, key: str) -> pd.Series:
         """The row of a city, found by id, English or Chinese name; ``.name`` is its id."""
         _, cid = self._lookup(key, ("city",))
-        return self._tables["cities"].set_index("city_id").loc[cid]
+        return self._cities_by_id().loc[cid]
+
+    def _cities_by_id(self) -> pd.DataFrame:
+        """The cities table indexed by id, built once (the network is immutable)."""
+        if "cities_by_id" not in self._cache:
+            self._cache["cities_by_id"] = self._tables["cities"].set_index("city_id")
+        return self._cache["cities_by_id"]
 
     def station(self, key: str) -> pd.Series:
         """The row of a station or airport in service, found by id, English or Chinese (12306) name."""
@@ -335,7 +341,7 @@ class Network:
         if "city_station_max_km" not in self.parameters:
             raise KeyError("network.toml [parameters] has no 'city_station_max_km'; add it (see networks/README.md)")
         radius_km = float(self.parameters["city_station_max_km"])
-        c = self._tables["cities"].set_index("city_id").loc[cid]
+        c = self._cities_by_id().loc[cid]
         rail = mine["kind"] == "rail"
         listed = c.get("main_stations")
         if isinstance(listed, tuple) and listed:

@@ -233,15 +233,16 @@ class TravelTimes:
                                  columns=pd.Index(g.node_ids[cols].astype(str), name="destination_id"))
         elif level == "city":
             cities = list(self.network.cities.sort_values("city_id")["city_id"])
-            origin_cities = [c for c in cities if self._nodes(c) and all(n in self._row_of for n in self._nodes(c))]
+            nodes_of = {c: self._nodes(c) for c in cities}  # resolved once per city
+            origin_cities = [c for c in cities if nodes_of[c] and all(n in self._row_of for n in nodes_of[c])]
+            column = {c: j for j, c in enumerate(cities)}
             out = np.full((len(origin_cities), len(cities)), np.inf)
-            col_nodes = [self._nodes(c) for c in cities]
             for i, c in enumerate(origin_cities):
-                rowmin = self._dist[[self._row_of[n] for n in self._nodes(c)]].min(axis=0)
-                for j, nodes in enumerate(col_nodes):
-                    if nodes:
-                        out[i, j] = rowmin[nodes].min()
-                out[i, cities.index(c)] = 0.0
+                rowmin = self._dist[[self._row_of[n] for n in nodes_of[c]]].min(axis=0)
+                for j, c2 in enumerate(cities):
+                    if nodes_of[c2]:
+                        out[i, j] = rowmin[nodes_of[c2]].min()
+                out[i, column[c]] = 0.0
             frame = pd.DataFrame(out, index=pd.Index(origin_cities, name="origin_id"),
                                  columns=pd.Index(cities, name="destination_id"))
         else:

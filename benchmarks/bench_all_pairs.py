@@ -56,7 +56,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from railgraph import rail_like_graph  # noqa: E402
-from transit import kernels, paths  # noqa: E402
+from transit.routing import _kernels as kernels  # noqa: E402
+from transit.routing import paths  # noqa: E402
 
 FULL_SIZES = (1000, 3000, 5000, 10000)
 QUICK_SIZES = (1000, 3000)
@@ -254,7 +255,7 @@ def _warm_up() -> float:
 
 def _network_graph(name):
     import transit
-    from transit.graph import compile_graph
+    from transit.routing.graph import compile_graph
 
     net = transit.load_network(name)
     return compile_graph(net, modes=("rail", "air"), measure="door").to_scipy()

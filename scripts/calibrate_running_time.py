@@ -36,9 +36,9 @@ import numpy as np
 import pandas as pd
 
 import transit
-from transit.runtime import ModelParams, operating_kmh, profile_minutes
-from transit.timetable import TIMETABLE_DATE, load_timetable
-from transit.validation import (MAIN_STATION_MIN_TRAINS, daily_trains, error_summary, line_pairs,
+from transit.routing.runtime import ModelParams, operating_kmh, profile_minutes
+from transit.timetable.workbook import TIMETABLE_DATE, load_workbook
+from transit.calibration.validation import (MAIN_STATION_MIN_TRAINS, daily_trains, error_summary, line_pairs,
                                 observed_pairs, speed_columns)
 
 #: Operating speeds of the 2016 timetable (facts, not fitted): from 2011-07-01 lines designed for
@@ -240,7 +240,7 @@ def main(argv=None) -> int:
                          "(only that table is replaced)")
     args = ap.parse_args(argv)
     try:
-        timetable = load_timetable(args.timetable)
+        timetable = load_workbook(args.timetable)
     except FileNotFoundError as e:
         print(f"cannot calibrate: {e}", file=sys.stderr)
         return 2

@@ -26,8 +26,8 @@ import tempfile
 from pathlib import Path
 
 import transit
-from transit.timetable import TIMETABLE_DATE, load_timetable
-from transit.validation import MAIN_STATION_MIN_TRAINS, validate_timetable
+from transit.timetable.workbook import TIMETABLE_DATE, load_workbook
+from transit.calibration.validation import MAIN_STATION_MIN_TRAINS, validate_timetable
 
 
 def main(argv=None) -> int:
@@ -44,7 +44,7 @@ def main(argv=None) -> int:
     ap.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     args = ap.parse_args(argv)
     try:
-        timetable = load_timetable(args.timetable)
+        timetable = load_workbook(args.timetable)
     except FileNotFoundError as e:
         print(f"cannot validate: {e}", file=sys.stderr)
         return 2

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import transit
 from transit.errors import TransitError
-from transit.report import GoalReport
+from transit.goals.report import GoalReport
 from transit.goals import check_goal, load_goal
-from transit.report import format_minutes
+from transit.goals.report import format_minutes
 
 GOAL = "wenzhou-521"
 PLANNED_SCENARIO = "all-planned"

@@ -14,7 +14,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from transit.geo import gcj02_to_wgs84, haversine_km
-from transit.graph import compile_graph
+from transit.routing.graph import compile_graph
 
 YRD_41 = """shanghai nanjing wuxi xuzhou changzhou suzhou nantong lianyungang huaian yancheng yangzhou zhenjiang
 taizhou_js suqian hangzhou ningbo wenzhou jiaxing huzhou shaoxing jinhua quzhou zhoushan taizhou lishui hefei
@@ -69,7 +69,7 @@ def test_stations_near_their_city(yrd):
     if far.empty:
         return
     from shapely.geometry import Point
-    from transit.boundaries import prefecture_boundaries
+    from transit.maps.boundaries import prefecture_boundaries
     provinces = sorted(set(cities.loc[far["city_id"], "province"]))
     polys = prefecture_boundaries(provinces)  # simplified to ~1 km, inside the 2 km tolerance
     by_name = {n: g for n, g in zip(polys["name_zh"], polys["geometry"])}
@@ -156,8 +156,8 @@ COORDINATE_EXCEPTIONS = {
 
 
 def test_station_coordinates_match_the_2016_timetable(yrd, timetable_2016_path):
-    from transit.timetable import load_timetable
-    tt = load_timetable(timetable_2016_path)
+    from transit.timetable.workbook import load_workbook
+    tt = load_workbook(timetable_2016_path)
     ref = tt.stations.dropna(subset=["lat_gcj02", "lon_gcj02"]).drop_duplicates("station_zh").set_index("station_zh")
     # compare the stations in service on the timetable's day: a name may since have passed to a new
     # station (台州 is today's 台州西; the new 台州 opened in 2022)

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from naive_paths import bfs_hops, dijkstra_minutes, to_csr
-from transit import kernels
+from transit.routing import _kernels as kernels
 
 
 def _arrays(n, edges, indptr_dtype=np.int32):

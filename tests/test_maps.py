@@ -99,7 +99,7 @@ def test_save_figure_formats_and_overwrite(tmp_path):
 
 
 def test_boundaries_offline_wgs84():
-    from transit.boundaries import prefecture_boundaries, province_boundaries
+    from transit.maps.boundaries import prefecture_boundaries, province_boundaries
 
     prov = province_boundaries(["Zhejiang", "上海市"])
     assert prov.crs.to_epsg() == 4326

@@ -7,7 +7,7 @@ import pytest
 
 import transit
 from transit.errors import NetworkDataError, UnknownPlaceError
-from transit.network import as_date
+from transit.data.network import as_date
 
 
 def test_default_date_is_the_data_date(tiny):

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from scipy.sparse.csgraph import shortest_path
 
 from naive_paths import dijkstra_minutes, to_csr
-from transit import kernels, paths
-from transit.paths import QUEUES, all_pairs_minutes, path_from_predecessors, shortest_minutes
+from transit.routing import _kernels as kernels
+from transit.routing import paths
+from transit.routing.paths import QUEUES, all_pairs_minutes, path_from_predecessors, shortest_minutes
 
 INF = math.inf
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"

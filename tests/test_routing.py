@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import transit
-from transit.graph import compile_graph
+from transit.routing.graph import compile_graph
 from transit.routing import travel_times
 
 

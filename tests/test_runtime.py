@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from transit.runtime import (DEFAULT_PARAMS, ModelParams, line_minutes, operating_kmh, pair_minutes,
+from transit.routing.runtime import (DEFAULT_PARAMS, ModelParams, line_minutes, operating_kmh, pair_minutes,
                              profile_minutes)
 
 # zero allowances: the model reduces to distance / (speed_factor * min(design, cap))

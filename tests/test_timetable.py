@@ -6,7 +6,7 @@ is tested without the shared data; the tests on the real workbook skip when ../s
 import numpy as np
 import pytest
 
-from transit.timetable import default_timetable_path, fastest_direct_times, load_timetable
+from transit.timetable.workbook import default_timetable_path, fastest_direct_times, load_workbook
 
 from tiny_timetable import T, write_workbook
 
@@ -31,7 +31,7 @@ def tiny_workbook(tmp_path):
 
 def test_parse_tiny(tiny_workbook, tmp_path, monkeypatch):
     monkeypatch.setenv("TRANSIT_CACHE_DIR", str(tmp_path / "cache"))
-    tt = load_timetable(tiny_workbook)
+    tt = load_workbook(tiny_workbook)
     assert tt.trains["train"].tolist() == ["G1", "G3", "G5", "D7"]
     assert tt.stations["station_zh"].tolist() == ["甲", "乙", "丙"]
     assert tt.stations["telecode"].tolist() == ["JJJ", "YYY", "BBB"]
@@ -43,14 +43,14 @@ def test_parse_tiny(tiny_workbook, tmp_path, monkeypatch):
     assert len(tt.runs_on("2016-03-10").trains) == 3
     assert len(tt.runs_on("2016-02-01").trains) == 4
     # the second load comes from the cache and is equal
-    again = load_timetable(tiny_workbook)
+    again = load_workbook(tiny_workbook)
     assert again.stops.equals(tt.stops) and again.trains.equals(tt.trains)
     assert list((tmp_path / "cache").glob("timetable_*.pkl"))
 
 
 def test_fastest_direct_times_tiny(tiny_workbook, tmp_path, monkeypatch):
     monkeypatch.setenv("TRANSIT_CACHE_DIR", str(tmp_path / "cache"))
-    f = fastest_direct_times(load_timetable(tiny_workbook)).set_index(["from_station_zh", "to_station_zh"])
+    f = fastest_direct_times(load_workbook(tiny_workbook)).set_index(["from_station_zh", "to_station_zh"])
     row = f.loc[("甲", "丙")]
     # G1 takes 60 min with one stop, G3 50 min over midnight, D7 70, G5 (40) does not run that day
     assert row["minutes"] == 50 and row["train"] == "G3"
@@ -58,13 +58,13 @@ def test_fastest_direct_times_tiny(tiny_workbook, tmp_path, monkeypatch):
     assert f.loc[("甲", "乙"), "minutes"] == 30 and f.loc[("乙", "丙"), "minutes"] == 28
     assert f.loc[("甲", "乙"), "n_trains"] == 1                   # D7 does not serve 乙
     assert ("丙", "甲") not in f.index                            # directions are separate
-    every = fastest_direct_times(load_timetable(tiny_workbook), date=None).set_index(
+    every = fastest_direct_times(load_workbook(tiny_workbook), date=None).set_index(
         ["from_station_zh", "to_station_zh"])
     assert every.loc[("甲", "丙"), "minutes"] == 40
 
 
 def test_missing_file_names_where_it_looked(tmp_path, monkeypatch):
-    import transit.timetable as tmod
+    import transit.timetable.workbook as tmod
 
     monkeypatch.setenv("TRANSIT_SHARED_DATA", str(tmp_path / "nowhere"))
     assert default_timetable_path()[0] == tmp_path / "nowhere" / "data" / "metromancn_Parse12306" / \
@@ -73,9 +73,9 @@ def test_missing_file_names_where_it_looked(tmp_path, monkeypatch):
     monkeypatch.setattr(tmod, "default_timetable_path", lambda: [tmp_path / "nowhere" / "x.xlsx",
                                                                  tmp_path / "shared" / "y.xlsx"])
     with pytest.raises(FileNotFoundError, match="nowhere.*shared.*TRANSIT_SHARED_DATA"):
-        load_timetable()
+        load_workbook()
     with pytest.raises(FileNotFoundError, match="no_such.xlsx"):
-        load_timetable(tmp_path / "no_such.xlsx")
+        load_workbook(tmp_path / "no_such.xlsx")
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +83,7 @@ def real():
     if not any(p.is_file() for p in default_timetable_path()):
         pytest.skip("the 2016 timetable (../shared/data/metromancn_Parse12306) is absent; "
                     "set TRANSIT_SHARED_DATA to run these tests")
-    return load_timetable()
+    return load_workbook()
 
 
 def test_real_timetable_shape(real):

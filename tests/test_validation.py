@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import transit
-from transit.validation import error_summary, line_pairs, observed_pairs, validate_timetable
-from transit.timetable import default_timetable_path, load_timetable
+from transit.calibration.validation import error_summary, line_pairs, observed_pairs, validate_timetable
+from transit.timetable.workbook import default_timetable_path, load_workbook
 
 from tiny_timetable import T, write_workbook
 
@@ -29,7 +29,7 @@ def tiny_timetable(tmp_path, monkeypatch):
         ("D3", [("无名", None, T(7, 0)), ("阿尔法", T(7, 10), T(7, 12)), ("贝塔", T(8, 2), T(8, 2))],
          "ALL", None),
     ]
-    return load_timetable(write_workbook(tmp_path / "tt.xlsx", stations, trains))
+    return load_workbook(write_workbook(tmp_path / "tt.xlsx", stations, trains))
 
 
 @pytest.fixture
@@ -102,7 +102,7 @@ def test_change_faster_pairs_are_not_compared(tiny2016, tmp_path, monkeypatch):
         ("G3", [("阿尔法东", None, T(9, 0)), ("贝塔", T(9, 21), T(9, 21))], "ALL", None),
         ("G5", [("贝塔", None, T(10, 0)), ("伽马", T(10, 37), T(10, 37))], "ALL", None),
     ]
-    tt = load_timetable(write_workbook(tmp_path / "tt2.xlsx", stations, trains))
+    tt = load_workbook(write_workbook(tmp_path / "tt2.xlsx", stations, trains))
     res = validate_timetable(tiny2016, tt, min_daily_trains=0)
     p = res.pairs.set_index(["station_a", "station_b"])
     row = p.loc[("alpha_east", "gamma")]

@@ -11,18 +11,18 @@ so ``import transit`` stays quick.
 """
 from importlib import import_module
 
-from .errors import GoalError, NetworkDataError, ScenarioError, TransitError, UnknownPlaceError
-from .network import Network, load_network
-from .paths import all_pairs_minutes
-from .routing import Leg, Route, TravelTimes, travel_times
+from transit.errors import GoalError, NetworkDataError, ScenarioError, TransitError, UnknownPlaceError
+from transit.data.network import Network, load_network
+from transit.routing.paths import all_pairs_minutes
+from transit.routing import Leg, Route, TravelTimes, travel_times
 
 # public name -> module, imported on first access (heavy dependencies)
 _LAZY = {
     "Goal": "goals", "load_goal": "goals", "check_goal": "goals", "list_goals": "goals",
     "Scenario": "scenarios", "load_scenario": "scenarios", "list_scenarios": "scenarios",
     "accessibility": "indicators", "accessibility_change": "indicators",
-    "plot_isochrones": "maps", "plot_isochrone_comparison": "maps", "plot_minutes_saved": "maps",
-    "isochrone_surface": "maps", "save_figure": "maps",
+    "plot_isochrones": "maps.draw", "plot_isochrone_comparison": "maps.draw", "plot_minutes_saved": "maps.draw",
+    "isochrone_surface": "maps.draw", "save_figure": "maps.draw",
     "road_access_minutes": "road", "with_road_access": "road",
 }
 

@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _is_input_error(exc: Exception) -> bool:
-    from .errors import TransitError
+    from transit.errors import TransitError
 
     return isinstance(exc, (TransitError, FileNotFoundError, FileExistsError, ValueError, KeyError))
 
@@ -130,8 +130,8 @@ def _message(exc: Exception) -> str:
 
 def _network(args):
     """The network named by --network, at --year/--date, with --scenario applied in order."""
-    from .network import load_network
-    from .scenarios import apply_scenarios
+    from transit.data.network import load_network
+    from transit.scenarios import apply_scenarios
 
     net = load_network(args.network)
     if getattr(args, "year", None) is not None:
@@ -170,7 +170,7 @@ def write_output(text: str, out: str | None, force: bool = False) -> None:
 
 def cmd_goal(args) -> int:
     """``transit goal``: check a goal, or list the bundled goals."""
-    from .goals import check_goal, list_goals, load_goal
+    from transit.goals import check_goal, list_goals, load_goal
 
     if args.list:
         rows = list_goals()
@@ -181,7 +181,7 @@ def cmd_goal(args) -> int:
     if not args.goal:
         raise ValueError("name a goal (e.g. `transit goal wenzhou-521`) or use --list")
     goal = load_goal(args.goal)
-    from .network import load_network
+    from transit.data.network import load_network
 
     net = load_network(args.network)
     if args.year is not None:
@@ -209,9 +209,9 @@ def render_report(report, fmt: str) -> str:
 
 def cmd_times(args) -> int:
     """``transit times A B``: the fastest time and its route."""
-    from .goals import PlaceTimer, city_station_sets
-    from .report import format_minutes, route_to_dict
-    from .routing import travel_times
+    from transit.goals import PlaceTimer, city_station_sets
+    from transit.goals.report import format_minutes, route_to_dict
+    from transit.routing import travel_times
 
     modes = tuple(m.strip().lower() for m in args.modes.replace("+", ",").split(",") if m.strip())
     bad = [m for m in modes if m not in ("rail", "air")]
@@ -251,7 +251,7 @@ def _label(net, resolved: tuple[str, str]) -> str:
 
 
 def _via_name(net, leg: dict) -> str:
-    from .report import _line_name
+    from transit.goals.report import _line_name
 
     return _line_name(net, leg["via"]) if leg["kind"] == "rail" else leg["via"]
 
@@ -261,8 +261,8 @@ def _via_name(net, leg: dict) -> str:
 
 def cmd_scenario(args) -> int:
     """``transit scenario``: list scenarios, or show one and check that it applies."""
-    from .network import load_network
-    from .scenarios import list_scenarios, load_scenario
+    from transit.data.network import load_network
+    from transit.scenarios import list_scenarios, load_scenario
 
     if args.list or not args.scenario_name:
         rows = list_scenarios()

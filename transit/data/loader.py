@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import NetworkDataError, Problem
-from .schema import TABLES, parse_cell
+from transit.errors import NetworkDataError, Problem
+from transit.data.schema import TABLES, parse_cell
 
 __all__ = ["RawTable", "read_raw", "parse_tables", "check_tables", "load_folder", "frame_to_raw"]
 

@@ -402,7 +402,7 @@ def _load_boundaries(extent):
     """Provinces touching the extent, and prefectures of the YRD provinces among them."""
     from shapely.geometry import box  # noqa: PLC0415
 
-    from transit.boundaries import EAST_CHINA_PROVINCES, prefecture_boundaries, province_boundaries  # noqa: PLC0415
+    from transit.maps.boundaries import EAST_CHINA_PROVINCES, prefecture_boundaries, province_boundaries  # noqa: PLC0415
 
     prov = province_boundaries(EAST_CHINA_PROVINCES)
     frame = box(extent[0], extent[2], extent[1], extent[3])

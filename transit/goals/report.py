@@ -23,7 +23,7 @@ from datetime import date
 
 import pandas as pd
 
-from .geo import haversine_km
+from transit.geo import haversine_km
 
 __all__ = ["GoalReport", "TierResult", "TargetResult", "PairResult", "evaluate_pairs", "route_to_dict",
            "find_bottleneck", "BENCHMARK_SPEED_KMH", "format_minutes", "place_names"]

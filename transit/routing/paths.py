@@ -13,7 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import reverse_cuthill_mckee
 
-from transit import kernels
+from transit.routing import _kernels as kernels
 
 __all__ = ["all_pairs_minutes", "shortest_minutes", "path_from_predecessors", "QUEUES"]
 

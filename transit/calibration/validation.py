@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .timetable import TIMETABLE_DATE, Timetable, fastest_direct_times, load_timetable
+from transit.timetable.workbook import TIMETABLE_DATE, Workbook, fastest_direct_times, load_workbook
 
 __all__ = ["observed_pairs", "line_pairs", "validate_timetable", "ValidationResult", "error_summary",
            "daily_trains", "FORMER_NAMES", "MAIN_STATION_MIN_TRAINS"]
@@ -43,16 +43,16 @@ def _rail_stations(net) -> pd.DataFrame:
     return st
 
 
-def daily_trains(net, timetable: Timetable | None = None, date=TIMETABLE_DATE) -> pd.Series:
+def daily_trains(net, timetable: Workbook | None = None, date=TIMETABLE_DATE) -> pd.Series:
     """Trains calling at each rail station of the network on ``date`` (0 where none), by station id."""
-    tt = (load_timetable() if timetable is None else timetable).runs_on(date)
+    tt = (load_workbook() if timetable is None else timetable).runs_on(date)
     calls = tt.stops[tt.stops["served"]].groupby("station_zh")["train_key"].nunique()
     st = _rail_stations(net)
     return pd.Series(st["timetable_name"].map(calls).fillna(0).astype(int).to_numpy(),
                      index=pd.Index(st["station_id"], name="station_id"), name="daily_trains")
 
 
-def observed_pairs(net, timetable: Timetable | None = None, date=TIMETABLE_DATE) -> pd.DataFrame:
+def observed_pairs(net, timetable: Workbook | None = None, date=TIMETABLE_DATE) -> pd.DataFrame:
     """Fastest direct train between the network's rail stations in service, from the timetable.
 
     Stations are matched on ``stations.name_zh`` = the 12306 name (or the former name of a renamed
@@ -63,8 +63,8 @@ def observed_pairs(net, timetable: Timetable | None = None, date=TIMETABLE_DATE)
     ----------
     net : Network
         Usually ``load_network().as_of("2016-03-10")``.
-    timetable : Timetable, optional
-        Default :func:`transit.timetable.load_timetable`.
+    timetable : Workbook, optional
+        Default :func:`transit.timetable.load_workbook`.
     date : date or str
         Trains running that day.
 
@@ -74,7 +74,7 @@ def observed_pairs(net, timetable: Timetable | None = None, date=TIMETABLE_DATE)
         ``station_a``, ``station_b``, ``name_a``, ``name_b``, ``minutes``, ``train``, ``n_trains``
         (both directions), ``n_intermediate_stops`` (of the fastest train).
     """
-    tt = load_timetable() if timetable is None else timetable
+    tt = load_workbook() if timetable is None else timetable
     fdt = fastest_direct_times(tt, date=date)
     st = _rail_stations(net)
     by_name = dict(zip(st["timetable_name"], st["station_id"]))
@@ -232,7 +232,7 @@ def _reason(r, legs, net) -> str:
     return "the fastest train is faster than modelled (fewer stops or a faster run)"
 
 
-def timetable_changes(timetable: Timetable, date=TIMETABLE_DATE) -> tuple[pd.Index, np.ndarray, np.ndarray]:
+def timetable_changes(timetable: Workbook, date=TIMETABLE_DATE) -> tuple[pd.Index, np.ndarray, np.ndarray]:
     """All-pairs fastest in-vehicle minutes in the timetable, changing trains freely (no waits).
 
     The graph of fastest direct times between timetable stations, solved by Dijkstra: the timetable's
@@ -316,7 +316,7 @@ class ValidationResult:
         return "\n".join(lines)
 
 
-def validate_timetable(net, timetable: Timetable | None = None, date=TIMETABLE_DATE,
+def validate_timetable(net, timetable: Workbook | None = None, date=TIMETABLE_DATE,
                        observed: pd.DataFrame | None = None,
                        min_daily_trains: int = MAIN_STATION_MIN_TRAINS) -> ValidationResult:
     """The network's station-measure rail times against the fastest direct trains of the timetable.
@@ -325,8 +325,8 @@ def validate_timetable(net, timetable: Timetable | None = None, date=TIMETABLE_D
     ----------
     net : Network
         The network on the timetable's date, ``load_network().as_of("2016-03-10")``.
-    timetable : Timetable, optional
-        Default :func:`transit.timetable.load_timetable` (``FileNotFoundError`` if absent).
+    timetable : Workbook, optional
+        Default :func:`transit.timetable.load_workbook` (``FileNotFoundError`` if absent).
     date : date or str
         The day whose trains are compared.
     observed : DataFrame, optional
@@ -345,9 +345,9 @@ def validate_timetable(net, timetable: Timetable | None = None, date=TIMETABLE_D
     >>> res = validate_timetable(transit.load_network().as_of("2016-03-10"))   # doctest: +SKIP
     >>> print(res.to_text())                                                     # doctest: +SKIP
     """
-    from .routing import travel_times
+    from transit.routing import travel_times
 
-    timetable = load_timetable() if timetable is None else timetable
+    timetable = load_workbook() if timetable is None else timetable
     if observed is None:
         obs = observed_pairs(net, timetable, date)
         if min_daily_trains:

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["Timetable", "load_timetable", "fastest_direct_times", "default_timetable_path",
+__all__ = ["Workbook", "load_workbook", "fastest_direct_times", "default_timetable_path",
            "TIMETABLE_DATE"]
 
 #: The day the timetable describes.
@@ -41,7 +41,7 @@ _CACHE_VERSION = 2  # bump when the parsed layout changes
 
 
 @dataclass(frozen=True)
-class Timetable:
+class Workbook:
     """The parsed timetable.
 
     Attributes
@@ -65,12 +65,12 @@ class Timetable:
     stations: pd.DataFrame
     source: Path
 
-    def runs_on(self, date: _dt.date | str | None = TIMETABLE_DATE) -> "Timetable":
+    def runs_on(self, date: _dt.date | str | None = TIMETABLE_DATE) -> "Workbook":
         """The trains that run on ``date`` (``None``: every train version).
 
         Examples
         --------
-        >>> tt = load_timetable()                       # doctest: +SKIP
+        >>> tt = load_workbook()                       # doctest: +SKIP
         >>> len(tt.runs_on("2016-03-10").trains) < len(tt.trains)   # doctest: +SKIP
         True
         """
@@ -80,7 +80,7 @@ class Timetable:
         rd = self.trains["run_dates"].astype(str)
         keep = (rd == "ALL") | rd.str.contains(iso, regex=False)
         keys = self.trains.loc[keep, "train_key"]
-        return Timetable(self.trains[keep].reset_index(drop=True),
+        return Workbook(self.trains[keep].reset_index(drop=True),
                          self.stops[self.stops["train_key"].isin(keys)].reset_index(drop=True),
                          self.stations, self.source)
 
@@ -97,7 +97,7 @@ def default_timetable_path() -> list[Path]:
         p = Path(env)
         out += [p] if p.suffix == ".xlsx" else [p / _SUBDIR / _FILE_NAME, p / _SUBDIR.name / _FILE_NAME,
                                                 p / _FILE_NAME]
-    repo = Path(__file__).resolve().parents[1]
+    repo = Path(__file__).resolve().parents[2]
     out.append((repo / ".." / "shared" / _SUBDIR / _FILE_NAME).resolve())
     return out
 
@@ -142,7 +142,7 @@ def _run_dates(value) -> str:
     return str(value).strip()
 
 
-def _parse(path: Path) -> Timetable:
+def _parse(path: Path) -> Workbook:
     import openpyxl
 
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -188,10 +188,10 @@ def _parse(path: Path) -> Timetable:
     stops = pd.DataFrame(stops, columns=["train_key", "train", "seq", "station_zh",
                                          "arrival_minutes", "departure_minutes", "served"])
     trains["n_stops"] = stops.groupby("train_key").size().reindex(trains["train_key"]).to_numpy()
-    return Timetable(trains, stops, stations, path)
+    return Workbook(trains, stops, stations, path)
 
 
-def load_timetable(path=None, *, cache: bool = True) -> Timetable:
+def load_workbook(path=None, *, cache: bool = True) -> Workbook:
     """Load the 2016-03-10 high-speed timetable.
 
     Parameters
@@ -205,7 +205,7 @@ def load_timetable(path=None, *, cache: bool = True) -> Timetable:
 
     Returns
     -------
-    Timetable
+    Workbook
 
     Raises
     ------
@@ -214,7 +214,7 @@ def load_timetable(path=None, *, cache: bool = True) -> Timetable:
 
     Examples
     --------
-    >>> tt = load_timetable()                              # doctest: +SKIP
+    >>> tt = load_workbook()                              # doctest: +SKIP
     >>> tt.stops.columns.tolist()[:4]                      # doctest: +SKIP
     ['train_key', 'train', 'seq', 'station_zh']
     """
@@ -227,7 +227,7 @@ def load_timetable(path=None, *, cache: bool = True) -> Timetable:
         try:
             with open(cfile, "rb") as f:
                 trains, stops, stations = pickle.load(f)
-            return Timetable(trains, stops, stations, p)
+            return Workbook(trains, stops, stations, p)
         except Exception:  # a damaged or incompatible cache: parse again
             pass
     tt = _parse(p)
@@ -242,7 +242,7 @@ def load_timetable(path=None, *, cache: bool = True) -> Timetable:
     return tt
 
 
-def fastest_direct_times(timetable: Timetable, date=TIMETABLE_DATE) -> pd.DataFrame:
+def fastest_direct_times(timetable: Workbook, date=TIMETABLE_DATE) -> pd.DataFrame:
     """Fastest scheduled in-vehicle time between every ordered pair of stations a train links.
 
     For every train running on ``date`` and every pair of its served stops A before B, the in-vehicle
@@ -250,7 +250,7 @@ def fastest_direct_times(timetable: Timetable, date=TIMETABLE_DATE) -> pd.DataFr
 
     Parameters
     ----------
-    timetable : Timetable
+    timetable : Workbook
     date : date or str or None
         Only trains running that day (default 2016-03-10); ``None`` for every train version.
 
@@ -268,7 +268,7 @@ def fastest_direct_times(timetable: Timetable, date=TIMETABLE_DATE) -> pd.DataFr
 
     Examples
     --------
-    >>> fdt = fastest_direct_times(load_timetable())       # doctest: +SKIP
+    >>> fdt = fastest_direct_times(load_workbook())       # doctest: +SKIP
     >>> fdt.query("from_station_zh == '上海虹桥' and to_station_zh == '杭州东'").minutes  # doctest: +SKIP
     """
     tt = timetable.runs_on(date)

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .errors import GoalError, Problem, UnknownPlaceError
-from .tomlsource import TomlSource, find_toml, list_tomls, raise_problems, read_toml
+from transit.errors import GoalError, Problem, UnknownPlaceError
+from transit.data.tomlsource import TomlSource, find_toml, list_tomls, raise_problems, read_toml
 
 __all__ = ["Goal", "Tier", "Target", "load_goal", "list_goals", "check_goal", "goals_dir", "PlaceTimer",
            "city_station_sets", "station_route"]
@@ -48,7 +48,7 @@ _TOP_KEYS = {"goal", "source", "tier"}
 
 def goals_dir() -> Path:
     """The folder of the bundled goal files (``networks/goals``)."""
-    from .network import bundled_networks_dir
+    from transit.data.network import bundled_networks_dir
 
     return bundled_networks_dir() / "goals"
 
@@ -450,8 +450,8 @@ def check_goal(goal: Goal | str | Path, network, *, scenario=None):
     >>> report.to_dict()["tiers"][0]["within_minutes"]
     60.0
     """
-    from .report import GoalReport, TierResult, evaluate_pairs, place_names
-    from .scenarios import apply_scenarios
+    from transit.goals.report import GoalReport, TierResult, evaluate_pairs, place_names
+    from transit.scenarios import apply_scenarios
 
     if not isinstance(goal, Goal):
         goal = load_goal(goal)
@@ -539,7 +539,7 @@ class _Timers:
         self._cache: dict = {}
 
     def get(self, modes: Iterable[str], measure: str) -> "PlaceTimer":
-        from .routing import travel_times
+        from transit.routing import travel_times
 
         key = (tuple(sorted(modes)), measure)
         if key not in self._cache:

@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Problem
+from transit.errors import Problem
 
 __all__ = ["TomlSource", "read_toml", "display_path", "find_toml", "list_tomls", "raise_problems", "format_problems"]
 

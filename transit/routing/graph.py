@@ -27,8 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import runtime
-from .geo import haversine_km
+from transit.routing import runtime
+from transit.geo import haversine_km
 
 __all__ = ["Graph", "compile_graph", "normalise_modes", "MODES", "MEASURES", "EDGE_KINDS", "access_minutes_estimate"]
 

@@ -15,8 +15,8 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from .errors import UnknownPlaceError
-from .loader import check_frames, load_folder
+from transit.errors import UnknownPlaceError
+from transit.data.loader import check_frames, load_folder
 
 __all__ = ["Network", "load_network", "network_path", "as_date"]
 
@@ -40,7 +40,7 @@ def network_path(name_or_path: str | Path) -> Path:
 
 def bundled_networks_dir() -> Path:
     """Where the bundled networks live: ``networks/`` beside the package in a checkout, or installed data."""
-    checkout = Path(__file__).resolve().parent.parent / "networks"
+    checkout = Path(__file__).resolve().parents[2] / "networks"
     if (checkout / "yrd" / "network.toml").exists():
         return checkout
     return Path(str(resources.files("transit") / "_networks"))
@@ -336,7 +336,7 @@ class Network:
         return sorted(mine["station_id"])
 
     def _central_mask(self, cid: str, mine: pd.DataFrame) -> pd.Series:
-        from .geo import haversine_km
+        from transit.geo import haversine_km
 
         if "city_station_max_km" not in self.parameters:
             raise KeyError("network.toml [parameters] has no 'city_station_max_km'; add it (see networks/README.md)")

@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .graph import EDGE_KINDS, Graph, compile_graph, normalise_modes
-from .paths import path_from_predecessors, shortest_minutes
+from transit.routing.graph import EDGE_KINDS, Graph, compile_graph, normalise_modes
+from transit.routing.paths import path_from_predecessors, shortest_minutes
 
 __all__ = ["travel_times", "TravelTimes", "Route", "Leg"]
 

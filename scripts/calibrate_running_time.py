@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -287,29 +288,17 @@ def main(argv=None) -> int:
     table = toml_table(params, n_pairs, overall, args.min_daily_trains)
     print(table)
     if args.write:
-        import os
-        import tempfile
-        from pathlib import Path
-        folder = Path(net.folder)
-        target = folder / "network.toml"
+        target = Path(net.folder) / "network.toml"
         new = replace_running_time(target.read_text(encoding="utf-8"), table)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(new)
-        os.replace(tmp, target)
+        transit.write_text(target, new, overwrite=True)  # --write is the user's request to replace it
         print(f"wrote [running_time] into {target}")
     if args.out:
-        from pathlib import Path
-        import os
-        import tempfile
         out = Path(args.out)
         if out.exists() and not args.force:
             print(f"{out} exists; pass --force to overwrite", file=sys.stderr)
             return 1
-        fd, tmp = tempfile.mkstemp(dir=out.parent or ".", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        with transit.atomic_open(out, overwrite=args.force) as fh:
             rep.to_csv(fh, index=False)
-        os.replace(tmp, out)
     return 0
 
 

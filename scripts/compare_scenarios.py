@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -114,15 +112,6 @@ def markdown_table(df: pd.DataFrame, title: str, group: str | None = None) -> st
     return "\n".join(lines) + "\n"
 
 
-def _write_text(path: Path, text: str, overwrite: bool) -> None:
-    if path.exists() and not overwrite:
-        raise FileExistsError(f"{path} exists; pass --force to replace it")
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
-
-
 def main(argv=None) -> int:
     args = parse_args(argv)
     modes = tuple(m.strip() for m in args.modes.split(",") if m.strip())
@@ -161,12 +150,13 @@ def main(argv=None) -> int:
     buf = io.StringIO()
     ch.to_csv(buf, index=False, float_format="%.4g", lineterminator="\n")
     try:
-        _write_text(args.out / f"indicators_{stem}.csv", buf.getvalue(), args.force)
+        transit.write_text(args.out / f"indicators_{stem}.csv", buf.getvalue(), overwrite=args.force, hint="pass --force")
         title = (f"Accessibility, {args.measure} measure by {' + '.join(modes)}: "
                  f"A = {net_a.date}, B = {label_b}; destinations: {args.destinations} cities")
         note = ("\nWATT: population-weighted average travel time to the other cities reached; potential: "
                 "Hansen potential with exp(-0.005 t); definitions in docs/indicators.md.\n")
-        _write_text(args.out / f"indicators_{stem}.md", markdown_table(ch, title, args.group) + note, args.force)
+        transit.write_text(args.out / f"indicators_{stem}.md", markdown_table(ch, title, args.group) + note,
+                           overwrite=args.force, hint="pass --force")
         extent = maps.default_extent(net_a, origin, include_cities=("fuzhou", "ningde"))
         fig = maps.plot_minutes_saved(net_a, net_b, origin, labels=(str(net_a.date), label_b), modes=modes,
                                       measure=args.measure, grid_km=args.grid_km, extent=extent)

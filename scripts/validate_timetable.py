@@ -20,9 +20,7 @@ Needs the timetable workbook (``$TRANSIT_SHARED_DATA`` or ``../shared``); exits 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import transit
@@ -58,10 +56,8 @@ def main(argv=None) -> int:
     print(res.to_text(args.worst))
     if args.out:
         out = Path(args.out)
-        fd, tmp = tempfile.mkstemp(dir=out.parent if str(out.parent) else ".", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        with transit.atomic_open(out, overwrite=args.force) as fh:
             res.pairs.to_csv(fh, index=False)
-        os.replace(tmp, out)
         print(f"wrote {len(res.pairs)} pairs to {out}")
     median = res.summary["median_abs_pct"]
     if not median <= args.max_median:

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,7 +104,7 @@ def _label(t, chinese: bool = True) -> str:
     return text
 
 
-def figure(results, path: Path) -> None:
+def figure(results, path: Path, *, overwrite: bool = False) -> None:
     """Each target's time by checkpoint against its tier's limit, one panel per tier."""
     import matplotlib
 
@@ -169,19 +167,9 @@ def figure(results, path: Path) -> None:
     fig.suptitle(f"{g.name}: fastest rail time from {origin.title()} to each target, "
                  f"by checkpoint (filled: within the tier's limit)", fontsize=12)
     fig.tight_layout()
-    _atomic_save(lambda tmp: fig.savefig(tmp, dpi=130, format="png", bbox_inches="tight"), path)
+    with transit.atomic_path(path, overwrite=overwrite, hint="pass --force") as tmp:
+        fig.savefig(tmp, dpi=130, format="png", bbox_inches="tight")
     plt.close(fig)
-
-
-def _atomic_save(write, path: Path) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -205,8 +193,8 @@ def main(argv: list[str] | None = None) -> int:
         results = run(args.network, args.goal, args.planned_year)
         out.mkdir(parents=True, exist_ok=True)
         text = markdown(results)
-        _atomic_save(lambda tmp: Path(tmp).write_text(text, encoding="utf-8"), md_path)
-        figure(results, png_path)
+        transit.write_text(md_path, text, overwrite=args.force, hint="pass --force")
+        figure(results, png_path, overwrite=args.force)
     except (TransitError, FileNotFoundError, FileExistsError, ValueError) as exc:
         print(f"wenzhou_521: error: {exc}", file=sys.stderr)
         return 2

@@ -11,6 +11,7 @@ so ``import transit`` stays quick.
 """
 from importlib import import_module
 
+from transit._files import atomic_open, atomic_path, write_text
 from transit.errors import GoalError, NetworkDataError, ScenarioError, TransitError, UnknownPlaceError
 from transit.data.network import Network, load_network
 from transit.routing.paths import all_pairs_minutes
@@ -30,6 +31,7 @@ __all__ = [
     "TransitError", "NetworkDataError", "UnknownPlaceError", "ScenarioError", "GoalError",
     "Network", "load_network",
     "travel_times", "TravelTimes", "Route", "Leg", "all_pairs_minutes",
+    "atomic_path", "atomic_open", "write_text",
     *_LAZY,
 ]
 __version__ = "0.1.0"

@@ -8,10 +8,8 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import sys
-import tempfile
-from pathlib import Path
+from transit._files import write_text
 
 __all__ = ["main", "build_parser"]
 
@@ -148,20 +146,7 @@ def write_output(text: str, out: str | None, force: bool = False) -> None:
     if not out:
         sys.stdout.write(text)
         return
-    path = Path(out)
-    if path.exists() and not force:
-        raise FileExistsError(f"{path} exists; pass --force to replace it")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise FileNotFoundError(f"the folder {parent} does not exist; create it first")
-    fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    path = write_text(out, text, overwrite=force, hint="pass --force")
     print(f"wrote {path}", file=sys.stderr)
 
 

@@ -14,6 +14,11 @@ __all__ = [
     "UnknownPlaceError",
     "ScenarioError",
     "GoalError",
+    "MapError",
+    "IndicatorError",
+    "RoadDataError",
+    "BoundaryDataError",
+    "MissingExtraError",
 ]
 
 
@@ -84,3 +89,39 @@ class ScenarioError(ValueError, TransitError):
 
 class GoalError(ValueError, TransitError):
     """A goal file that cannot be read or names places the network does not know."""
+
+
+class MapError(ValueError, TransitError):
+    """Bad input to a map function (extent, bands, grid size, file name)."""
+
+
+class IndicatorError(ValueError, TransitError):
+    """Bad input to an indicator (shapes, negative populations, unknown decay)."""
+
+
+class RoadDataError(ValueError, TransitError):
+    """A road graph that cannot be loaded, or a request that would download without ``download=True``."""
+
+
+class BoundaryDataError(RuntimeError, TransitError):
+    """The offline boundary data are missing or do not have a province."""
+
+
+class MissingExtraError(ImportError, TransitError):
+    """An optional dependency is not installed; the message names the extra that brings it.
+
+    Parameters
+    ----------
+    extra : str
+        The extra of the ``transit`` distribution to install (``maps``, ``road``).
+    what : str
+        What needs it ("maps", "road access").
+    module : str
+        The missing module.
+    """
+
+    def __init__(self, extra: str, what: str, module: str):
+        self.extra = extra
+        super().__init__(f"{what} need(s) the optional dependency {module!r}, which is not installed; "
+                         f"install the extra: pip install 'yrd-transit[{extra}]' (or '.[{extra}]' in a checkout)",
+                         name=module)

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from transit.errors import TransitError
+from transit.errors import IndicatorError
 
 __all__ = [
     "DEFAULT_BETA_PER_MINUTE",
@@ -41,9 +41,6 @@ __all__ = [
 #: = 138.6 minutes. See docs/indicators.md.
 DEFAULT_BETA_PER_MINUTE = 0.005
 
-
-class IndicatorError(ValueError, TransitError):
-    """Bad input to an indicator (shapes, negative populations, unknown decay)."""
 
 
 # --------------------------------------------------------------------------------------- arrays

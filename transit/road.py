@@ -17,15 +17,14 @@ can be a snapping point (simplification would drop street corners and lengthen t
 from __future__ import annotations
 
 import math
-import os
-import tempfile
+from transit._files import atomic_path
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from transit.errors import TransitError
+from transit.errors import RoadDataError
 
 __all__ = [
     "DEFAULT_HWY_SPEEDS_KMH",
@@ -72,9 +71,6 @@ DEFAULT_CONNECTOR_SPEED_KMH = 15.0
 _EARTH_RADIUS_M = 6_371_008.8
 
 
-class RoadDataError(ValueError, TransitError):
-    """A road graph that cannot be loaded, or a request that would download without ``download=True``."""
-
 
 # ------------------------------------------------------------------------------------ graphs
 def add_speeds(graph, *, hwy_speeds: dict[str, float] | None = None, fallback_kmh: float = 30.0):
@@ -101,19 +97,12 @@ def save_road_graph(graph, path: str | Path, *, overwrite: bool = False) -> Path
     import osmnx as ox  # noqa: PLC0415
 
     path = Path(path)
-    if path.exists() and not overwrite:
-        raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".graphml", dir=path.parent)
-    os.close(fd)
     cached = {k: graph.graph.pop(k) for k in ("_transit_node_arrays", "_transit_csr") if k in graph.graph}
     try:
-        ox.save_graphml(graph, tmp)
-        os.replace(tmp, path)
+        with atomic_path(path, overwrite=overwrite, mkdir=True) as tmp:
+            ox.save_graphml(graph, tmp)
     finally:
         graph.graph.update(cached)  # derived arrays, not graph data: kept out of the file
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return path
 
 

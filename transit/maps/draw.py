@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
+from transit._files import atomic_path
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from transit.errors import TransitError
+from transit.errors import MapError
 
 __all__ = [
     "RoadEgress",
@@ -58,9 +58,6 @@ _KM_PER_DEG_LAT = 110.574
 _KM_PER_DEG_LON_EQ = 111.320
 YRD_PROVINCES = ("Shanghai", "Jiangsu", "Zhejiang", "Anhui")
 
-
-class MapError(ValueError, TransitError):
-    """Bad input to a map function (extent, bands, grid size, file name)."""
 
 
 @dataclass(frozen=True)
@@ -887,15 +884,7 @@ def save_figure(fig, path: str | os.PathLike, *, overwrite: bool = False, dpi: i
     fmt = _FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise MapError(f"cannot save {path}: use a .png, .svg or .pdf file name")
-    if path.exists() and not overwrite:
-        raise FileExistsError(f"{path} exists; pass overwrite=True (scripts: --force) to replace it")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path, overwrite=overwrite, mkdir=True,
+                     hint="pass overwrite=True (scripts: --force)") as tmp:
         fig.savefig(tmp, format=fmt, dpi=dpi, metadata=None if fmt != "png" else {"Software": "transit"})
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return path

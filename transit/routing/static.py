@@ -7,8 +7,7 @@ to centre) and routes are read.
 """
 from __future__ import annotations
 
-import os
-import tempfile
+from transit._files import atomic_open
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -260,16 +259,7 @@ class TravelTimes:
 
     def to_csv(self, path: str | Path, level: str = "city", *, overwrite: bool = False) -> Path:
         """Write :meth:`to_frame` to ``path`` atomically; refuses to replace a file unless ``overwrite``."""
-        path = Path(path)
-        if path.exists() and not overwrite:
-            raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
         frame = self.to_frame(level)
-        fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
-                frame.to_csv(f, index=False, float_format="%.2f", lineterminator="\n")
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return path
+        with atomic_open(path, overwrite=overwrite) as f:
+            frame.to_csv(f, index=False, float_format="%.2f", lineterminator="\n")
+        return Path(path)

@@ -37,7 +37,6 @@ the file and the line of its ``[[modification]]``.
 from __future__ import annotations
 
 import copy
-import difflib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -45,6 +44,7 @@ from typing import Callable, Sequence
 
 import pandas as pd
 
+from transit._files import did_you_mean
 from transit.errors import NetworkDataError, Problem, ScenarioError
 from transit.data.tomlsource import TomlSource, find_toml, list_tomls, raise_problems, read_toml
 
@@ -220,8 +220,7 @@ def _parse_modification(src: TomlSource, m: object, i: int, problems: list[Probl
         return None
     mtype = m.get("type")
     if mtype not in MODIFICATION_TYPES:
-        close = difflib.get_close_matches(str(mtype), MODIFICATION_TYPES, n=1)
-        hint = f"did you mean {close[0]!r}?" if close else f"known types: {', '.join(MODIFICATION_TYPES)}"
+        hint = did_you_mean(mtype, MODIFICATION_TYPES, otherwise=f"known types: {', '.join(MODIFICATION_TYPES)}")
         problems.append(src.problem(src.key_line(line, "type"), "type", mtype, f"unknown modification type; {hint}"))
         return None
     required, optional = MODIFICATION_TYPES[mtype]
@@ -229,8 +228,7 @@ def _parse_modification(src: TomlSource, m: object, i: int, problems: list[Probl
     allowed = required | optional | _COMMON
     for key in m:
         if key not in allowed:
-            close = difflib.get_close_matches(key, sorted(allowed), n=1)
-            hint = f"did you mean {close[0]!r}?" if close else f"{mtype} takes {', '.join(sorted(required | optional))}"
+            hint = did_you_mean(key, allowed, otherwise=f"{mtype} takes {', '.join(sorted(required | optional))}")
             problems.append(src.problem(src.key_line(line, key), key, None, f"unknown key for {mtype}; {hint}"))
     for key in sorted(required - set(m)):
         problems.append(src.problem(line, key, None, f"{mtype} needs {key} = ..."))
@@ -347,8 +345,8 @@ class _Here:
     def known(self, key: str, value: str, known: Sequence[str], what: str) -> bool:
         if value in known:
             return True
-        close = difflib.get_close_matches(value, list(known), n=3, cutoff=0.6)
-        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        hint = did_you_mean(value, known, n=3)
+        hint = f"; {hint}" if hint else ""
         self(key, value, f"unknown {what}{hint}")
         return False
 

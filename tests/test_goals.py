@@ -13,6 +13,7 @@ import pytest
 import transit
 from transit.errors import GoalError, TransitError
 from transit.goals import check_goal, list_goals, load_goal
+from transit.scenarios import load_scenario
 from transit.routing import travel_times
 
 GOALS = Path(__file__).parent / "data" / "goals"
@@ -194,7 +195,7 @@ place = "delta"
 def test_scenario_changes_the_answer_and_not_the_network(tiny):
     net = tiny.as_of(2021)
     before = check_goal(TINY_GOAL, net)
-    after = check_goal(TINY_GOAL, net, scenario=GOALS / "tiny-everything.toml")
+    after = check_goal(TINY_GOAL, load_scenario(GOALS / "tiny-everything.toml").apply(net))
     assert math.isinf(target(before, "45min", "epsilon").minutes)
     assert target(after, "45min", "epsilon").minutes == pytest.approx(60.0)  # new line l4
     assert after.scenarios == ("tiny-everything",)

@@ -110,13 +110,16 @@ class Network:
     """
 
     def __init__(self, meta: dict, tables: dict[str, pd.DataFrame], *, folder: Path | None = None,
-                 date: date | str | int | None = None, label: str | None = None):
+                 date: date | str | int | None = None, label: str | None = None,
+                 scenarios: tuple[str, ...] = ()):
         self._meta = meta
         self._tables = tables
         self.folder = folder
         self.label = label or (meta.get("network", {}).get("name") or (folder.name if folder else "network"))
         self.data_as_of: date = meta["network"]["as_of"]
         self.date: date = as_date(date) if date is not None else self.data_as_of
+        #: The ids of the scenarios applied to make this network, in order.
+        self.scenarios: tuple[str, ...] = tuple(scenarios)
         self._cache: dict = {}
         self._in_service = self._select()
 
@@ -186,9 +189,10 @@ class Network:
         ``expected_year`` is on or before the date's year; planned sections without a year are left
         out (a scenario can open them).
         """
-        return Network(self._meta, self._tables, folder=self.folder, date=when, label=self.label)
+        return Network(self._meta, self._tables, folder=self.folder, date=when, label=self.label,
+                       scenarios=self.scenarios)
 
-    def with_tables(self, *, label: str | None = None, meta: dict | None = None,
+    def with_tables(self, *, label: str | None = None, meta: dict | None = None, scenario: str | None = None,
                     **tables: pd.DataFrame) -> "Network":
         """A new network with some full tables (and optionally network.toml content) replaced.
 
@@ -202,7 +206,8 @@ class Network:
         merged = {**self._tables, **tables}
         frames = check_frames(merged, label or f"{self.label} (modified)")
         return Network(meta if meta is not None else self._meta, frames, folder=self.folder,
-                       date=self.date, label=label or self.label)
+                       date=self.date, label=label or self.label,
+                       scenarios=self.scenarios + ((scenario,) if scenario else ()))
 
     def _select(self) -> dict[str, pd.DataFrame]:
         """The rows of each table in service on ``self.date``."""

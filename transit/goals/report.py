@@ -23,16 +23,11 @@ from datetime import date
 
 import pandas as pd
 
-from transit.geo import haversine_km
+from transit.goals.bottleneck import BENCHMARK_SPEED_KMH
+from transit.goals.routes import _finite
 
 __all__ = ["GoalReport", "TierResult", "TargetResult", "PairResult", "evaluate_pairs", "route_to_dict",
            "find_bottleneck", "BENCHMARK_SPEED_KMH", "format_minutes", "place_names"]
-
-BENCHMARK_SPEED_KMH = 300.0
-"""Straight-line speed of the bottleneck benchmark: the design speed of China's main HSR corridors."""
-
-MAX_USEFUL_SPEED_KMH = 450.0
-"""Above this straight-line average a leg cannot close a gap on its own (the fastest design speed is 350-400)."""
 
 
 def format_minutes(minutes: float | None) -> str:
@@ -41,10 +36,6 @@ def format_minutes(minutes: float | None) -> str:
         return "unreachable"
     m = int(round(minutes))
     return f"{m // 60} h {m % 60:02d} min" if m >= 60 else f"{m} min"
-
-
-def _finite(x: float | None) -> float | None:
-    return None if x is None or not math.isfinite(x) else round(float(x), 1)
 
 
 @dataclass(frozen=True)
@@ -332,227 +323,6 @@ def _width(text: str) -> int:
 # --------------------------------------------------------------------------- evaluation
 
 
-def evaluate_pairs(network, timer, *, target_id: str, name: str, name_zh: str, kind: str, quantifier: str,
-                   share: float | None, origins: list[str], destinations: list[str], within_minutes: float,
-                   compare=None, same_modes_compare=None, note: str = "") -> TargetResult:
-    """Evaluate one target over its (origin, destination) pairs and pick the deciding pair.
-
-    ``timer`` (and ``compare``, ``same_modes_compare``) give ``minutes(a, b)`` and ``route(a, b)``
-    between places (see :class:`transit.goals.PlaceTimer`); ``compare`` is the multimodal comparison
-    (rail and air, door measure by default) and ``same_modes_compare`` the goal's own modes in that
-    comparison's measure, so that "air wins" compares like with like.
-    """
-    pairs = []
-    for o in origins:
-        for d in destinations:
-            if o == d:
-                continue
-            minutes = timer.minutes(o, d)
-            mm = compare.minutes(o, d) if compare is not None else None
-            same = same_modes_compare.minutes(o, d) if same_modes_compare is not None else None
-            pairs.append(PairResult(o, d, minutes, bool(minutes <= within_minutes), mm, same))
-    if not pairs:
-        # e.g. origin wenzhou and a group whose only member is wenzhou: nothing to reach
-        return TargetResult(target_id, name, name_zh, kind, quantifier, share, 0.0, True, within_minutes,
-                            origins[0] if origins else "", destinations[0] if destinations else "", None, (),
-                            note=note or "the origin is the only member")
-    ordered = sorted(pairs, key=lambda p: (p.minutes, p.origin, p.destination))
-    if quantifier == "any":
-        decide = ordered[0]
-    elif quantifier == "share":
-        k = max(1, math.ceil((share or 1.0) * len(ordered) - 1e-9))
-        decide = ordered[k - 1]
-    else:
-        decide = ordered[-1]
-    met = bool(decide.minutes <= within_minutes)
-    route_obj = timer.route(decide.origin, decide.destination) if math.isfinite(decide.minutes) else None
-    route = route_to_dict(network, route_obj) if route_obj is not None else None
-    bottleneck = None
-    if not met:
-        bottleneck = find_bottleneck(network, route_obj, decide.minutes, within_minutes, timer.modes)
-        if len(pairs) > 1:  # say which pair decides
-            a, b = _place_row(network, decide.origin)[0], _place_row(network, decide.destination)[0]
-            bottleneck["summary"] = f"{a} -> {b} decides ({quantifier}); " + bottleneck["summary"]
-    multimodal = None
-    if compare is not None:
-        multimodal = _compare(network, compare, same_modes_compare, decide.origin, decide.destination)
-    return TargetResult(target_id, name, name_zh, kind, quantifier, share, decide.minutes, met, within_minutes,
-                        decide.origin, decide.destination, route, tuple(pairs), bottleneck, multimodal, note)
-
-
-def _compare(network, cmp, same, o: str, d: str) -> dict:
-    minutes = cmp.minutes(o, d)
-    same_minutes = same.minutes(o, d) if same is not None else math.nan
-    route = cmp.route(o, d) if math.isfinite(minutes) else None
-    uses_air = bool(route is not None and any(leg.kind == "flight" for leg in route.legs))
-    return {
-        "modes": list(cmp.modes), "measure": cmp.measure, "minutes": _finite(minutes),
-        "same_modes_minutes": _finite(same_minutes),
-        "uses_air": uses_air,
-        "air_wins": bool(uses_air and math.isfinite(minutes)
-                         and (not math.isfinite(same_minutes) or minutes < same_minutes - 0.5)),
-        "saves_minutes": (_finite(same_minutes - minutes)
-                          if math.isfinite(same_minutes) and math.isfinite(minutes) else None),
-        "route": route_to_dict(network, route) if route is not None else None,
-    }
-
-
 # --------------------------------------------------------------------------- routes and bottlenecks
 
 
-def _lookup(network) -> dict:
-    """Names, coordinates and line names by id, built once per network (cached on the network)."""
-    key = ("report", "lookup")
-    cache = getattr(network, "_cache", None)
-    if cache is not None and key in cache:
-        return cache[key]
-    t = network.tables
-    places = {}
-    for r in t["cities"].itertuples():
-        places[f"centre:{r.city_id}"] = (f"{r.name} centre", f"{r.name_zh}市中心", float(r.lat), float(r.lon))
-        places[r.city_id] = (str(r.name), str(r.name_zh), float(r.lat), float(r.lon))
-    for r in t["stations"].itertuples():
-        places[r.station_id] = (str(r.name), str(r.name_zh), float(r.lat), float(r.lon))
-    out = {"places": places, "lines": dict(zip(t["lines"]["line_id"], t["lines"]["name"])),
-           "chainage": {(r.line_id, r.station_id): float(r.chainage_km) for r in t["line_stations"].itertuples()}}
-    if cache is not None:
-        cache[key] = out
-    return out
-
-
-def _place_row(network, node_id: str) -> tuple[str, str, float, float]:
-    """(name, name_zh, lat, lon) of a station, airport, city or city-centre node."""
-    return _lookup(network)["places"].get(node_id, (node_id, node_id, math.nan, math.nan))
-
-
-def _line_name(network, via: str) -> str:
-    return _lookup(network)["lines"].get(via, via)
-
-
-def route_to_dict(network, route) -> dict:
-    """A route as a JSON-ready dict: minutes, transfers, stations, lines, legs and a one-line summary."""
-    legs = []
-    for leg in route.legs:
-        name_from = _place_row(network, leg.from_id)[0]
-        name_to = _place_row(network, leg.to_id)[0]
-        legs.append({"from": leg.from_id, "to": leg.to_id, "from_name": name_from, "to_name": name_to,
-                     "kind": leg.kind, "via": leg.via, "minutes": round(float(leg.minutes), 1)})
-    stations = [legs[0]["from"]] + [leg["to"] for leg in legs] if legs else []
-    lines = [leg["via"] for leg in legs if leg["kind"] in ("rail", "flight")]
-    return {
-        "minutes": _finite(route.minutes), "transfers": int(route.transfers), "stations": stations,
-        "lines": lines, "legs": legs, "summary": _summary(network, legs),
-    }
-
-
-def _summary(network, legs: list[dict]) -> str:
-    """``Wenzhou South -[Hangzhou-Wenzhou HSR]-> Hangzhou West`` for the vehicle legs of a route."""
-    vehicle = [leg for leg in legs if leg["kind"] in ("rail", "flight")]
-    if not vehicle:
-        return "no vehicle leg" if legs else ""
-    parts = [vehicle[0]["from_name"]]
-    for k, leg in enumerate(vehicle):
-        if k and leg["from"] != vehicle[k - 1]["to"]:
-            parts.append(f"~{leg['from_name']}")  # a change of station (transfer leg)
-        via = leg["via"] if leg["kind"] == "flight" else _line_name(network, leg["via"])
-        parts.append(f"[{via}] {leg['to_name']}")
-    return " ".join(parts)
-
-
-def _slowest_section(network, line_id: str, a: str, b: str) -> dict | None:
-    """The section in service with the lowest design speed between stations ``a`` and ``b`` of a line."""
-    chainage = _lookup(network)["chainage"]
-    if (line_id, a) not in chainage or (line_id, b) not in chainage:
-        return None  # e.g. a published time between stations of different lines
-    lo, hi = sorted((chainage[(line_id, a)], chainage[(line_id, b)]))
-    sec = network.sections
-    best = None
-    for s in sec[sec["line_id"] == line_id].itertuples():
-        s_lo, s_hi = sorted((chainage[(line_id, s.from_station_id)], chainage[(line_id, s.to_station_id)]))
-        if s_hi > lo and s_lo < hi and (best is None or s.design_kmh < best["design_kmh"]):
-            best = {"from": s.from_station_id, "to": s.to_station_id, "design_kmh": float(s.design_kmh),
-                    "from_name": _place_row(network, s.from_station_id)[0],
-                    "to_name": _place_row(network, s.to_station_id)[0]}
-    return best
-
-
-def find_bottleneck(network, route, minutes: float, within_minutes: float, modes=("rail",)) -> dict:
-    """The leg that holds a missed target back, and what closing the gap would take.
-
-    Parameters
-    ----------
-    network : Network
-    route : Route or None
-        The deciding pair's route (None when unreachable).
-    minutes : float
-        The deciding pair's time.
-    within_minutes : float
-        The tier's limit.
-    modes : tuple of str
-        The modes the time was measured with (for the message when unreachable).
-
-    Returns
-    -------
-    dict
-        ``from``, ``to``, ``kind``, ``via``, ``minutes`` of the leg, ``straight_km``, ``speed_kmh``
-        (straight-line average), ``benchmark_minutes`` and ``excess_minutes`` against a straight
-        ``BENCHMARK_SPEED_KMH`` run, ``slowest_section`` (design speed), ``minutes_to_cut`` (the
-        target's time less the limit), ``speed_needed_kmh`` (the straight-line average speed this leg
-        alone would need to close the gap; None when it cannot) and ``summary``.
-    """
-    if route is None or not math.isfinite(minutes):
-        return {"reason": "unreachable", "minutes_to_cut": None,
-                "summary": f"no route by {'+'.join(modes)} on this date"}
-    deficit = minutes - within_minutes
-    best = None
-    for leg in route.legs:
-        name_a, _, lat_a, lon_a = _place_row(network, leg.from_id)
-        name_b, _, lat_b, lon_b = _place_row(network, leg.to_id)
-        moving = leg.kind in ("rail", "flight")
-        km = float(haversine_km(lat_a, lon_a, lat_b, lon_b)) if moving else 0.0
-        km = 0.0 if not math.isfinite(km) else km
-        bench = km / BENCHMARK_SPEED_KMH * 60.0
-        excess = leg.minutes - bench
-        if best is None or excess > best["excess_minutes"]:
-            best = {"from": leg.from_id, "to": leg.to_id, "from_name": name_a, "to_name": name_b,
-                    "kind": leg.kind, "via": leg.via, "minutes": round(leg.minutes, 1),
-                    "straight_km": round(km, 1),
-                    "speed_kmh": round(km / leg.minutes * 60.0, 1) if leg.minutes > 0 else None,
-                    "benchmark_minutes": round(bench, 1), "excess_minutes": round(excess, 1)}
-    if best is None:
-        return {"reason": "no legs", "minutes_to_cut": round(deficit, 1), "summary": ""}
-    best["minutes_to_cut"] = round(deficit, 1)
-    remaining = best["minutes"] - deficit
-    needed = best["straight_km"] / remaining * 60.0 if best["kind"] in ("rail", "flight") and remaining > 0 else None
-    best["speed_needed_kmh"] = round(needed, 0) if needed is not None and needed <= MAX_USEFUL_SPEED_KMH else None
-    best["slowest_section"] = (_slowest_section(network, best["via"], best["from"], best["to"])
-                               if best["kind"] == "rail" else None)
-    best["via_name"] = _line_name(network, best["via"]) if best["kind"] == "rail" else best["via"]
-    best["summary"] = _bottleneck_summary(best)
-    return best
-
-
-def _bottleneck_summary(b: dict) -> str:
-    cut = b["minutes_to_cut"]
-    if b["kind"] in ("rail", "flight"):
-        text = (f"{b['from_name']} -> {b['to_name']} on {b['via_name']}: {b['minutes']:.0f} min for "
-                f"{b['straight_km']:.0f} km straight-line ({b['speed_kmh']:.0f} km/h), "
-                f"{b['excess_minutes']:.0f} min over a {BENCHMARK_SPEED_KMH:g} km/h line")
-        s = b.get("slowest_section")
-        if s:
-            text += f"; slowest section {s['from_name']}-{s['to_name']} at {s['design_kmh']:.0f} km/h design"
-    else:
-        text = f"a {b['minutes']:.0f}-min {b['kind']} ({b['via']}) {b['from_name']} -> {b['to_name']}"
-    text += f". Cut {cut:.0f} min"
-    if b.get("speed_needed_kmh"):
-        text += f": this leg alone would need {b['speed_needed_kmh']:.0f} km/h straight-line average"
-    elif b["kind"] in ("rail", "flight"):
-        text += f": more than this leg alone can give (it would need over {MAX_USEFUL_SPEED_KMH:g} km/h)"
-    else:
-        text += f"; this {b['kind']} alone takes {b['minutes']:.0f} min"
-    return text
-
-
-def place_names(network) -> dict[str, str]:
-    """Id -> English name of every city, station and airport of a network (for reports)."""
-    return {k: v[0] for k, v in _lookup(network)["places"].items()}

@@ -29,11 +29,10 @@ import pandas as pd
 
 from transit.routing import runtime
 from transit.geo import haversine_km
+from transit.modes import normalise_measure, normalise_modes
 
-__all__ = ["Graph", "compile_graph", "normalise_modes", "MODES", "MEASURES", "EDGE_KINDS", "access_minutes_estimate"]
+__all__ = ["Graph", "compile_graph", "EDGE_KINDS", "access_minutes_estimate"]
 
-MODES = ("rail", "air")
-MEASURES = ("station", "door")
 EDGE_KINDS = ("rail", "flight", "transfer", "access", "egress")
 
 PARAMETERS_STATION = ("airport_departure_minutes", "airport_arrival_minutes")
@@ -101,17 +100,6 @@ class Graph:
         """The graph as a ``scipy.sparse.csr_matrix`` of minutes (zero-minute edges kept as explicit zeros)."""
         from scipy.sparse import csr_matrix
         return csr_matrix((self.minutes, self.indices, self.indptr), shape=(self.n_nodes, self.n_nodes))
-
-
-def normalise_modes(modes) -> tuple[str, ...]:
-    """``("rail",)``, ``("air",)`` or ``("rail", "air")`` from any case, order or a single string."""
-    if isinstance(modes, str):
-        modes = (modes,)
-    given = {str(m).strip().lower() for m in (modes or ())}
-    bad = sorted(given - set(MODES))
-    if bad or not given:
-        raise ValueError(f"modes must be a non-empty subset of {MODES}, got {sorted(given) or 'nothing'}")
-    return tuple(m for m in MODES if m in given)
 
 
 def _param(params: dict, name: str) -> float:
@@ -183,9 +171,7 @@ def compile_graph(net, modes=("rail",), measure: str = "station") -> Graph:
     determined by its node sequence. Complexity: O(sum over lines of stations^2) edges.
     """
     modes = normalise_modes(modes)
-    measure = str(measure).lower()
-    if measure not in MEASURES:
-        raise ValueError(f"measure must be one of {MEASURES}, got {measure!r}")
+    measure = normalise_measure(measure)
     params = net.parameters
     for name in (PARAMETERS_DOOR if measure == "door" else PARAMETERS_STATION):
         _param(params, name)

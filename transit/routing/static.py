@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from transit.routing.graph import EDGE_KINDS, Graph, compile_graph, normalise_modes
+from transit.modes import normalise_measure, normalise_modes
+from transit.routing.graph import EDGE_KINDS, Graph, compile_graph
 from transit.routing.paths import path_from_predecessors, shortest_minutes
 
 __all__ = ["travel_times", "TravelTimes", "Route", "Leg"]
@@ -132,7 +133,7 @@ def travel_times(network, *, modes=("rail",), measure: str = "station", origins=
 
 
 def _cached_graph(network, modes, measure) -> Graph:
-    key = ("graph", normalise_modes(modes), str(measure).lower())
+    key = ("graph", normalise_modes(modes), normalise_measure(measure))
     cache = network._cache
     if key not in cache:
         cache[key] = compile_graph(network, modes, measure)

@@ -143,7 +143,8 @@ class Scenario:
         raise_problems(ScenarioError, problems,
                        f"scenario {self.id!r} does not apply to network {network.label!r}: {len(problems)} problem(s)")
         try:
-            return network.with_tables(label=f"{network.label}+{self.id}", meta=state.meta, **state.tables)
+            return network.with_tables(label=f"{network.label}+{self.id}", meta=state.meta, scenario=self.id,
+                                       **state.tables)
         except NetworkDataError as exc:
             probs = [Problem(self.label, None, p.column, p.value, f"after applying the scenario, {p}")
                      for p in exc.problems]

@@ -6,14 +6,18 @@ Exit status: 0 when every tier of a goal is met (or a command succeeded), 1 when
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import sys
-from transit._files import write_text
+from importlib import import_module
+
+from transit.errors import TransitError
 
 __all__ = ["main", "build_parser"]
 
 EXIT_OK, EXIT_MISSED, EXIT_BAD_INPUT = 0, 1, 2
+
+#: Sub-command -> the module whose ``run(args)`` carries it out. Each is imported when its command
+#: runs, so that ``transit --help`` and argument errors answer before pandas and the numba kernels load.
+COMMANDS = {"goal": "transit.cli.goal", "times": "transit.cli.times", "scenario": "transit.cli.scenario"}
 
 _EPILOG = """\
 examples:
@@ -98,9 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_BAD_INPUT
-    handler = {"goal": cmd_goal, "times": cmd_times, "scenario": cmd_scenario}[args.command]
     try:
-        return handler(args)
+        return int(import_module(COMMANDS[args.command]).run(args))
     except KeyboardInterrupt:  # pragma: no cover
         return 130
     except Exception as exc:  # noqa: BLE001 - every expected failure becomes a message and status 2
@@ -111,8 +114,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _is_input_error(exc: Exception) -> bool:
-    from transit.errors import TransitError
-
     return isinstance(exc, (TransitError, FileNotFoundError, FileExistsError, ValueError, KeyError))
 
 
@@ -121,157 +122,6 @@ def _message(exc: Exception) -> str:
     if isinstance(exc, KeyError) and text.startswith(("'", '"')) and text.endswith(("'", '"')):
         text = text[1:-1]
     return text
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _network(args):
-    """The network named by --network, at --year/--date, with --scenario applied in order."""
-    from transit.data.network import load_network
-    from transit.scenarios import apply_scenarios
-
-    net = load_network(args.network)
-    if getattr(args, "year", None) is not None:
-        net = net.as_of(int(args.year))
-    elif getattr(args, "date", None):
-        net = net.as_of(args.date)
-    scenarios = getattr(args, "scenario", None) or None
-    net, _ids = apply_scenarios(net, scenarios)
-    return net
-
-
-def write_output(text: str, out: str | None, force: bool = False) -> None:
-    """Print ``text`` or write it atomically to ``out`` (refusing to replace a file without ``force``)."""
-    if not out:
-        sys.stdout.write(text)
-        return
-    path = write_text(out, text, overwrite=force, hint="pass --force")
-    print(f"wrote {path}", file=sys.stderr)
-
-
-# --------------------------------------------------------------------------- goal
-
-
-def cmd_goal(args) -> int:
-    """``transit goal``: check a goal, or list the bundled goals."""
-    from transit.goals import check_goal, list_goals, load_goal
-
-    if args.list:
-        rows = list_goals()
-        width = max((len(r[0]) for r in rows), default=4)
-        for gid, name, _path in rows:
-            print(f"{gid:<{width}}  {name}")
-        return EXIT_OK
-    if not args.goal:
-        raise ValueError("name a goal (e.g. `transit goal wenzhou-521`) or use --list")
-    goal = load_goal(args.goal)
-    from transit.data.network import load_network
-
-    net = load_network(args.network)
-    if args.year is not None:
-        net = net.as_of(int(args.year))
-    elif args.date:
-        net = net.as_of(args.date)
-    report = check_goal(goal, net, scenario=args.scenario or None)
-    write_output(render_report(report, args.format), args.out, args.force)
-    return EXIT_OK if report.met else EXIT_MISSED
-
-
-def render_report(report, fmt: str) -> str:
-    """The report as text in one of the formats table, markdown, json, csv."""
-    if fmt == "json":
-        return json.dumps(report.to_dict(), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
-    if fmt == "markdown":
-        return report.to_markdown()
-    if fmt == "csv":
-        return report.to_frame().to_csv(index=False, float_format="%.1f", lineterminator="\n")
-    return report.to_text()
-
-
-# --------------------------------------------------------------------------- times
-
-
-def cmd_times(args) -> int:
-    """``transit times A B``: the fastest time and its route."""
-    from transit.goals import PlaceTimer, city_station_sets
-    from transit.goals.report import format_minutes, route_to_dict
-    from transit.routing import travel_times
-
-    modes = tuple(m.strip().lower() for m in args.modes.replace("+", ",").split(",") if m.strip())
-    bad = [m for m in modes if m not in ("rail", "air")]
-    if bad or not modes:
-        raise ValueError(f"--modes takes rail, air or rail,air (got {args.modes!r})")
-    net = _network(args)
-    a, b = net.resolve(args.origin), net.resolve(args.destination)
-    tt = travel_times(net, modes=modes, measure=args.measure, origins=[a[1]])
-    sets = None
-    if args.measure == "station" and args.city_stations == "all":
-        sets = city_station_sets(net, [a[1], b[1]], "all")
-    timer = PlaceTimer(net, tt, sets)
-    minutes = timer.minutes(a[1], b[1])
-    route = timer.route(a[1], b[1])
-    info = route_to_dict(net, route) if math.isfinite(minutes) else None
-    if args.format == "json":
-        payload = {"origin": a[1], "destination": b[1], "as_of": net.date.isoformat(), "modes": list(modes),
-                   "measure": args.measure, "city_stations": args.city_stations if args.measure == "station" else None,
-                   "minutes": round(minutes, 1) if math.isfinite(minutes) else None,
-                   "route": info}
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-        return EXIT_OK
-    print(f"{_label(net, a)} -> {_label(net, b)} on {net.date.isoformat()} "
-          f"({'+'.join(modes)}, {args.measure} measure): {format_minutes(minutes)}")
-    if info:
-        print(f"  {info['summary']}; {info['transfers']} transfer(s)")
-        for leg in info["legs"]:
-            print(f"    {leg['from_name']:<28} -> {leg['to_name']:<28} {leg['kind']:<8} "
-                  f"{_via_name(net, leg):<32} {leg['minutes']:6.1f} min")
-    return EXIT_OK
-
-
-def _label(net, resolved: tuple[str, str]) -> str:
-    kind, pid = resolved
-    row = net.city(pid) if kind == "city" else net.station(pid)
-    return f"{row['name']} {row['name_zh']}"
-
-
-def _via_name(net, leg: dict) -> str:
-    from transit.goals.report import _line_name
-
-    return _line_name(net, leg["via"]) if leg["kind"] == "rail" else leg["via"]
-
-
-# --------------------------------------------------------------------------- scenario
-
-
-def cmd_scenario(args) -> int:
-    """``transit scenario``: list scenarios, or show one and check that it applies."""
-    from transit.data.network import load_network
-    from transit.scenarios import list_scenarios, load_scenario
-
-    if args.list or not args.scenario_name:
-        rows = list_scenarios()
-        width = max((len(r[0]) for r in rows), default=4)
-        for sid, name, _path in rows:
-            print(f"{sid:<{width}}  {name}")
-        return EXIT_OK
-    s = load_scenario(args.scenario_name)
-    print(f"{s.id}: {s.name}" + (f" ({s.name_zh})" if s.name_zh else ""))
-    if s.description:
-        print("  " + " ".join(s.description.split()))
-    for k, m in enumerate(s.modifications, start=1):
-        keys = ", ".join(f"{key}={val}" for key, val in m.values.items()
-                         if key not in ("type", "source", "hypothesis", "note"))
-        why = m.values.get("source") or f"hypothesis: {m.values.get('hypothesis')}"
-        print(f"  {k}. {m.type}: {keys}\n     ({why})")
-    net = load_network(args.network)
-    if args.year is not None:
-        net = net.as_of(args.year)
-    after = s.apply(net)
-    print(f"applies to network {net.label!r} on {net.date.isoformat()}: "
-          f"{len(net.sections)} -> {len(after.sections)} sections in service, "
-          f"{len(net.lines)} -> {len(after.lines)} lines, {len(net.flights)} -> {len(after.flights)} flights")
-    return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,7 +14,7 @@ import transit
 from transit.errors import GoalError, TransitError
 from transit.goals import check_goal, list_goals, load_goal
 from transit.scenarios import load_scenario
-from transit.routing import travel_times
+from transit.travel import travel_times
 
 GOALS = Path(__file__).parent / "data" / "goals"
 TINY_GOAL = GOALS / "tiny-circle.toml"

@@ -136,8 +136,9 @@ def test_decay_weights_and_unknown_decay():
 
 # ------------------------------------------------------------------- the network wrapper (tiny)
 def _travel_times_or_skip():
-    routing = pytest.importorskip("transit.routing", reason="the routing module is not available yet")
-    return routing.travel_times
+    from transit.travel import travel_times
+
+    return travel_times
 
 
 def test_accessibility_on_tiny_station_measure(tiny):

@@ -119,7 +119,6 @@ def test_boundaries_offline_wgs84():
 def tiny_2016():
     import transit
 
-    pytest.importorskip("transit.routing", reason="the routing module is not available yet")
     return transit.load_network(__import__("pathlib").Path(__file__).parent / "data" / "tiny").as_of("2016-06-01")
 
 
@@ -127,7 +126,7 @@ EXTENT = (117.5, 123.5, 27.5, 31.5)
 
 
 def test_surface_matches_brute_force_on_tiny(tiny_2016):
-    from transit.routing import travel_times
+    from transit.travel import travel_times
 
     tt = travel_times(tiny_2016, modes=("rail", "air"), measure="door")
     lon, lat, minutes = maps.isochrone_surface(tiny_2016, "alpha", grid_km=25, extent=EXTENT, travel_times=tt)

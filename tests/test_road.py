@@ -134,7 +134,7 @@ def test_missing_or_empty_osm_file(tmp_path):
 def test_road_access_feeds_the_door_measure(graph, tiny):
     """Door alpha-beta in 2016 is 68 min with 15 min access to alpha_east (tests/data/tiny/README.md);
     with the road time to alpha_east instead, it moves by exactly the difference."""
-    routing = pytest.importorskip("transit.routing", reason="the routing module is not available yet")
+    from transit import travel as routing
     acc = road.road_access_minutes(graph, tiny, "alpha")
     net = road.with_road_access(tiny, acc).as_of("2016-06-01")
     base = routing.travel_times(tiny.as_of("2016-06-01"), modes=("rail",), measure="door").get("alpha", "beta")
@@ -159,7 +159,6 @@ def test_min_road_minutes_matches_single_source(graph):
 
 
 def test_isochrone_surface_with_road_graph(graph, tiny):
-    pytest.importorskip("transit.routing", reason="the routing module is not available yet")
     from transit import maps
 
     net = tiny.as_of("2016-06-01")
@@ -173,7 +172,7 @@ def test_isochrone_surface_with_road_graph(graph, tiny):
     assert 0.3 < changed.mean() < 1.0
     # and a point on the avenue equals the road time from the best source, computed independently
     k = np.unravel_index(np.argmin((lat - 30.018) ** 2 + (lon - 120.0312) ** 2), lat.shape)
-    from transit.routing import travel_times
+    from transit.travel import travel_times
 
     times = travel_times(net, modes=("rail", "air"), measure="door")
     src = times.from_origin("alpha")

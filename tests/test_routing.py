@@ -8,7 +8,7 @@ import pytest
 
 import transit
 from transit.routing.graph import compile_graph
-from transit.routing import travel_times
+from transit.travel import travel_times
 
 
 @pytest.mark.parametrize("year, a, b, minutes", [

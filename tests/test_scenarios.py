@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from transit.errors import ScenarioError, TransitError
-from transit.routing import travel_times
+from transit.travel import travel_times
 from transit.scenarios import list_scenarios, load_scenario
 
 GOALS = Path(__file__).parent / "data" / "goals"

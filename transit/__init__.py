@@ -15,7 +15,8 @@ from transit._files import atomic_open, atomic_path, write_text
 from transit.errors import GoalError, NetworkDataError, ScenarioError, TransitError, UnknownPlaceError
 from transit.data.network import Network, load_network
 from transit.routing.paths import all_pairs_minutes
-from transit.routing import Leg, Route, TravelTimes, travel_times
+from transit.routing import Leg, Route, TravelTimes
+from transit.travel import travel_times
 
 # public name -> module, imported on first access (heavy dependencies)
 _LAZY = {

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 __all__ = [
     "TransitError",
     "NetworkDataError",
+    "TimetableDataError",
     "Problem",
     "UnknownPlaceError",
     "ScenarioError",
@@ -19,6 +20,8 @@ __all__ = [
     "RoadDataError",
     "BoundaryDataError",
     "MissingExtraError",
+    "SweepError",
+    "SchedulerUnreachableError",
 ]
 
 
@@ -76,6 +79,17 @@ class NetworkDataError(ValueError, TransitError):
         super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in self.problems))
 
 
+class TimetableDataError(ValueError, TransitError):
+    """A timetable (a GTFS feed, a Timetable) has one or more problems; ``.problems`` lists them all."""
+
+    def __init__(self, problems: list[Problem], *, source: str = ""):
+        self.problems = list(problems)
+        head = f"{len(self.problems)} problem(s) in timetable data"
+        if source:
+            head += f" at {source}"
+        super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in self.problems))
+
+
 class UnknownPlaceError(KeyError, TransitError):
     """A city or station name or id that the network does not know."""
 
@@ -125,3 +139,11 @@ class MissingExtraError(ImportError, TransitError):
         super().__init__(f"{what} need(s) the optional dependency {module!r}, which is not installed; "
                          f"install the extra: pip install 'yrd-transit[{extra}]' (or '.[{extra}]' in a checkout)",
                          name=module)
+
+
+class SweepError(ValueError, TransitError):
+    """A scenario sweep that cannot run: an unknown project, a modification that does not apply, a bad sample."""
+
+
+class SchedulerUnreachableError(ConnectionError, TransitError):
+    """The Dask scheduler address given to a sweep cannot be reached."""

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from transit.errors import IndicatorError
+from transit.travel import travel_times as compute_travel_times
 
 __all__ = [
     "DEFAULT_BETA_PER_MINUTE",
@@ -287,9 +288,7 @@ def _city_ids(network, which) -> list[str]:
 
 def _minutes_matrix(network, modes, measure, travel_times) -> pd.DataFrame:
     if travel_times is None:
-        from transit.routing import travel_times as compute  # noqa: PLC0415  (avoids an import cycle)
-
-        travel_times = compute(network, modes=tuple(modes), measure=measure)
+        travel_times = compute_travel_times(network, modes=tuple(modes), measure=measure)
     return travel_times.matrix(level="city")
 
 

@@ -17,14 +17,26 @@ can be a snapping point (simplification would drop street corners and lengthen t
 from __future__ import annotations
 
 import math
-from transit._files import atomic_path
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import networkx as nx
 import numpy as np
 import pandas as pd
+from scipy.sparse import csr_matrix, hstack, vstack
+from scipy.sparse.csgraph import dijkstra
+from scipy.spatial import cKDTree
 
-from transit.errors import RoadDataError
+from transit._files import atomic_path
+from transit.errors import MissingExtraError, RoadDataError
+
+try:
+    import geopandas as gpd
+    import osmnx as ox
+    from shapely.geometry import LineString, MultiPoint, Point
+    from shapely.ops import unary_union
+except ImportError as exc:  # pragma: no cover - exercised only without the extra
+    raise MissingExtraError("road", "road access", exc.name or "osmnx") from exc
 
 __all__ = [
     "DEFAULT_HWY_SPEEDS_KMH",
@@ -36,7 +48,6 @@ __all__ = [
     "nearest_node",
     "road_minutes",
     "road_access_minutes",
-    "road_access_table",
     "min_road_minutes",
     "isochrone_polygons",
     "station_isochrones",
@@ -71,7 +82,6 @@ DEFAULT_CONNECTOR_SPEED_KMH = 15.0
 _EARTH_RADIUS_M = 6_371_008.8
 
 
-
 # ------------------------------------------------------------------------------------ graphs
 def add_speeds(graph, *, hwy_speeds: dict[str, float] | None = None, fallback_kmh: float = 30.0):
     """Add ``speed_kph`` and ``travel_time`` (seconds) to every edge (OSMnx), in place; returns it.
@@ -85,8 +95,6 @@ def add_speeds(graph, *, hwy_speeds: dict[str, float] | None = None, fallback_km
     fallback_kmh : float
         For highway types in neither the tags nor ``hwy_speeds``.
     """
-    import osmnx as ox  # noqa: PLC0415  (heavy; imported when a road graph is used)
-
     speeds = dict(DEFAULT_HWY_SPEEDS_KMH if hwy_speeds is None else hwy_speeds)
     graph = ox.add_edge_speeds(graph, hwy_speeds=speeds, fallback=float(fallback_kmh))
     return ox.add_edge_travel_times(graph)
@@ -94,8 +102,6 @@ def add_speeds(graph, *, hwy_speeds: dict[str, float] | None = None, fallback_km
 
 def save_road_graph(graph, path: str | Path, *, overwrite: bool = False) -> Path:
     """Save a graph as GraphML atomically (temp file + rename); refuses to overwrite unless told."""
-    import osmnx as ox  # noqa: PLC0415
-
     path = Path(path)
     cached = {k: graph.graph.pop(k) for k in ("_transit_node_arrays", "_transit_csr") if k in graph.graph}
     try:
@@ -149,8 +155,6 @@ def load_road_graph(
     >>> sorted(next(iter(g.edges(data=True)))[2])[:3]  # doctest: +SKIP
     ['highway', 'length', 'name']
     """
-    import osmnx as ox  # noqa: PLC0415
-
     if cache is not None and Path(cache).exists():
         graph = ox.load_graphml(cache)
         if all("travel_time" in d for _, _, d in graph.edges(data=True)):
@@ -216,8 +220,6 @@ def nearest_node(graph, lat: float, lon: float) -> tuple[object, float]:
 
 
 def _times_from(graph, source, cutoff_s=None) -> dict:
-    import networkx as nx  # noqa: PLC0415
-
     return nx.single_source_dijkstra_path_length(graph, source, cutoff=cutoff_s, weight="travel_time")
 
 
@@ -333,14 +335,6 @@ def road_access_minutes(
     return df[np.isfinite(df["minutes"])].reset_index(drop=True)
 
 
-def road_access_table(graph, network, cities: Iterable[str], **kwargs) -> pd.DataFrame:
-    """:func:`road_access_minutes` for several cities, concatenated (same columns)."""
-    frames = [road_access_minutes(graph, network, c, **kwargs) for c in cities]
-    if not frames:
-        return pd.DataFrame(columns=["city_id", "station_id", "minutes", "mode", "source"])
-    return pd.concat(frames, ignore_index=True)
-
-
 # --------------------------------------------------------------------------- many points
 def _unit_xyz(lat, lon) -> np.ndarray:
     la, lo = np.radians(np.asarray(lat, dtype=np.float64)), np.radians(np.asarray(lon, dtype=np.float64))
@@ -352,8 +346,6 @@ def _csr_seconds(graph):
     cached = graph.graph.get("_transit_csr")
     if cached is not None and cached[0].shape[0] == graph.number_of_nodes():
         return cached
-    from scipy.sparse import csr_matrix  # noqa: PLC0415
-    from scipy.spatial import cKDTree  # noqa: PLC0415
 
     ids, ys, xs = _node_arrays(graph)
     pos = {n: k for k, n in enumerate(ids)}
@@ -396,8 +388,6 @@ def min_road_minutes(
     source_on_graph : bool array (n_sources,)
         Which sources were joined to the graph (the others are farther than ``max_connector_m``).
     """
-    from scipy.sparse import csr_matrix, vstack, hstack  # noqa: PLC0415
-    from scipy.sparse.csgraph import dijkstra  # noqa: PLC0415
 
     ids, mat, tree = _csr_seconds(graph)
     n = len(ids)
@@ -447,10 +437,6 @@ def isochrone_polygons(
         Columns ``minutes`` and ``geometry`` (WGS-84), largest budget first, so that drawing in order
         leaves the smaller areas on top. An empty geometry where nothing is reached.
     """
-    import geopandas as gpd  # noqa: PLC0415
-    from shapely.geometry import LineString, MultiPoint, Point  # noqa: PLC0415
-    from shapely.ops import unary_union  # noqa: PLC0415
-
     budgets = sorted((float(t) for t in minutes), reverse=True)
     if not budgets or budgets[-1] <= 0:
         raise RoadDataError(f"minutes must be positive budgets, got {list(minutes)}")

@@ -17,8 +17,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
 
-from transit.timetable.workbook import TIMETABLE_DATE, Workbook, fastest_direct_times, load_workbook
+from transit.timetable.workbook import (
+    TIMETABLE_DATE,
+    Workbook,
+    fastest_direct_times,
+    load_workbook,
+)
+from transit.travel import travel_times
 
 __all__ = ["observed_pairs", "line_pairs", "validate_timetable", "ValidationResult", "error_summary",
            "daily_trains", "FORMER_NAMES", "MAIN_STATION_MIN_TRAINS"]
@@ -180,7 +188,6 @@ def _routes(graph, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], list[t
     Shortest paths of ``graph.to_scipy()`` with predecessors (scipy's Dijkstra), so that a station
     whose id is also a city id is read as the station.
     """
-    from scipy.sparse.csgraph import dijkstra
 
     index = graph.node_index()
     origins = sorted({index[a] for a, _ in pairs if a in index})
@@ -239,8 +246,6 @@ def timetable_changes(timetable: Workbook, date=TIMETABLE_DATE) -> tuple[pd.Inde
     counterpart of the network's station measure. Returns the station names, the minutes matrix and
     the predecessor matrix.
     """
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import dijkstra
 
     fdt = fastest_direct_times(timetable, date=date)
     names = pd.Index(sorted(set(fdt["from_station_zh"]) | set(fdt["to_station_zh"])))
@@ -345,8 +350,6 @@ def validate_timetable(net, timetable: Workbook | None = None, date=TIMETABLE_DA
     >>> res = validate_timetable(transit.load_network().as_of("2016-03-10"))   # doctest: +SKIP
     >>> print(res.to_text())                                                     # doctest: +SKIP
     """
-    from transit.routing import travel_times
-
     timetable = load_workbook() if timetable is None else timetable
     if observed is None:
         obs = observed_pairs(net, timetable, date)

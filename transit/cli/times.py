@@ -11,7 +11,7 @@ from transit.data.network import Network
 from transit.goals import PlaceTimer, city_station_sets, format_minutes
 from transit.goals.routes import _line_name, route_to_dict
 from transit.modes import normalise_modes
-from transit.routing import travel_times
+from transit.travel import travel_times
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,7 +5,13 @@ target; ``bottleneck`` finds what holds a missed target back; ``report`` holds t
 renders them; ``routes`` names places and routes for reports.
 """
 from transit.goals.check import PlaceTimer, check_goal
-from transit.goals.report import GoalReport, PairResult, TargetResult, TierResult, format_minutes
+from transit.goals.report import (
+           GoalReport,
+           PairResult,
+           TargetResult,
+           TierResult,
+           format_minutes,
+)
 from transit.goals.resolve import city_station_sets
 from transit.goals.spec import Goal, Target, Tier, goals_dir, list_goals, load_goal
 

@@ -16,7 +16,6 @@ import math
 from transit.geo import haversine_km
 from transit.goals.routes import _line_name, _lookup, _place_row
 
-
 BENCHMARK_SPEED_KMH = 300.0
 """Straight-line speed of the bottleneck benchmark: the design speed of China's main HSR corridors."""
 

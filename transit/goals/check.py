@@ -5,6 +5,7 @@ import math
 from collections.abc import Iterable
 from pathlib import Path
 
+from transit.data.network import Network
 from transit.data.tomlsource import raise_problems
 from transit.errors import GoalError, Problem
 from transit.goals.bottleneck import find_bottleneck
@@ -12,8 +13,7 @@ from transit.goals.report import GoalReport, PairResult, TargetResult, TierResul
 from transit.goals.resolve import _Resolver
 from transit.goals.routes import _finite, _place_row, place_names, route_to_dict
 from transit.goals.spec import Goal, load_goal
-from transit.routing import travel_times
-from transit.data.network import Network
+from transit.travel import travel_times
 
 
 def evaluate_pairs(network, timer, *, target_id: str, name: str, name_zh: str, kind: str, quantifier: str,

@@ -26,8 +26,7 @@ import pandas as pd
 from transit.goals.bottleneck import BENCHMARK_SPEED_KMH
 from transit.goals.routes import _finite
 
-__all__ = ["GoalReport", "TierResult", "TargetResult", "PairResult", "evaluate_pairs", "route_to_dict",
-           "find_bottleneck", "BENCHMARK_SPEED_KMH", "format_minutes", "place_names"]
+__all__ = ["GoalReport", "TierResult", "TargetResult", "PairResult", "format_minutes"]
 
 
 def format_minutes(minutes: float | None) -> str:

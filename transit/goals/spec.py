@@ -24,12 +24,18 @@ from pathlib import Path
 from typing import Sequence
 
 from transit._files import did_you_mean
-from transit.modes import Measure, Mode
+from transit.data.network import bundled_networks_dir
+from transit.data.tomlsource import (
+    TomlSource,
+    find_toml,
+    list_tomls,
+    raise_problems,
+    read_toml,
+)
 from transit.errors import GoalError, Problem
-from transit.data.tomlsource import TomlSource, find_toml, list_tomls, raise_problems, read_toml
+from transit.modes import Measure, Mode
 
-__all__ = ["Goal", "Tier", "Target", "load_goal", "list_goals", "check_goal", "goals_dir", "PlaceTimer",
-           "city_station_sets", "station_route"]
+__all__ = ["Goal", "Tier", "Target", "load_goal", "list_goals", "goals_dir"]
 
 MODES = Mode.values()
 MEASURES = Measure.values()
@@ -49,8 +55,6 @@ _TOP_KEYS = {"goal", "source", "tier"}
 
 def goals_dir() -> Path:
     """The folder of the bundled goal files (``networks/goals``)."""
-    from transit.data.network import bundled_networks_dir
-
     return bundled_networks_dir() / "goals"
 
 

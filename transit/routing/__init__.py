@@ -1,8 +1,12 @@
-"""Travel times on a network: the running-time model, the static graph and its numba core.
+"""The static method: the running-time model, the per-line graph and its numba all-pairs core.
 
-:func:`travel_times` is the one way to ask; its ``method`` picks the engine.
+``runtime`` (km, design speed, stops -> minutes), ``graph`` (the network compiled to CSR arrays),
+``_kernels`` (numba) and ``paths`` (their Python layer), ``static`` (:func:`static_travel_times` and
+:class:`TravelTimes`), ``route`` (:class:`Route` and :class:`Leg`, shared with the timetable engine).
+Ask for times through :func:`transit.travel_times`.
 """
 from transit.routing.paths import all_pairs_minutes, shortest_minutes
-from transit.routing.static import Leg, Route, TravelTimes, travel_times
+from transit.routing.route import Leg, Route
+from transit.routing.static import TravelTimes, static_travel_times
 
-__all__ = ["travel_times", "TravelTimes", "Route", "Leg", "all_pairs_minutes", "shortest_minutes"]
+__all__ = ["static_travel_times", "TravelTimes", "Route", "Leg", "all_pairs_minutes", "shortest_minutes"]

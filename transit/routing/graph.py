@@ -26,10 +26,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import csr_matrix
 
-from transit.routing import runtime
 from transit.geo import haversine_km
 from transit.modes import normalise_measure, normalise_modes
+from transit.routing import runtime
 
 __all__ = ["Graph", "compile_graph", "EDGE_KINDS", "access_minutes_estimate"]
 
@@ -98,7 +99,6 @@ class Graph:
 
     def to_scipy(self):
         """The graph as a ``scipy.sparse.csr_matrix`` of minutes (zero-minute edges kept as explicit zeros)."""
-        from scipy.sparse import csr_matrix
         return csr_matrix((self.minutes, self.indices, self.indptr), shape=(self.n_nodes, self.n_nodes))
 
 

@@ -1,96 +1,38 @@
-"""Travel times between places of a network, with the route behind every time.
+"""The static method: travel times on the per-line graph, with the route behind every time.
 
-:func:`travel_times` compiles the network (cached on it per modes and measure), runs the all-pairs
+:func:`static_travel_times` compiles the network (cached on it per modes and measure), runs the all-pairs
 kernel once, and returns a :class:`TravelTimes`: a labelled matrix over every node with
 predecessors, from which city-level times (the best station of A to the best station of B, or centre
 to centre) and routes are read.
 """
 from __future__ import annotations
 
-from transit._files import atomic_open
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from transit.modes import normalise_measure, normalise_modes
+from transit._files import atomic_open
+from transit.data.network import Network
+from transit.modes import (
+    DEFAULT_MEASURE,
+    DEFAULT_MODES,
+    Method,
+    normalise_measure,
+    normalise_modes,
+)
 from transit.routing.graph import EDGE_KINDS, Graph, compile_graph
 from transit.routing.paths import path_from_predecessors, shortest_minutes
+from transit.routing.route import Leg, Route
 
-__all__ = ["travel_times", "TravelTimes", "Route", "Leg"]
-
-
-@dataclass(frozen=True)
-class Leg:
-    """One leg of a route.
-
-    ``kind`` is ``rail``, ``flight``, ``transfer``, ``access`` or ``egress``; ``via`` is the line id,
-    the flight (``WNZ-PEK``), the transfer mode or ``road``.
-    """
-
-    from_id: str
-    to_id: str
-    kind: str
-    via: str
-    minutes: float
+__all__ = ["static_travel_times", "TravelTimes"]
 
 
-@dataclass(frozen=True)
-class Route:
-    """The legs of a fastest journey, in order."""
-
-    origin: str
-    destination: str
-    measure: str
-    legs: tuple[Leg, ...]
-
-    @property
-    def minutes(self) -> float:
-        """Total minutes (inf when there is no route)."""
-        if not self.legs:
-            return 0.0 if self.origin == self.destination else float("inf")
-        return float(sum(leg.minutes for leg in self.legs))
-
-    @property
-    def vehicle_legs(self) -> list[Leg]:
-        """The rail and flight legs, merging consecutive legs on the same line."""
-        out: list[Leg] = []
-        for leg in self.legs:
-            if leg.kind not in ("rail", "flight"):
-                continue
-            out.append(leg)
-        return out
-
-    @property
-    def transfers(self) -> int:
-        """Changes of vehicle: rail and flight legs less one (0 when fewer than two)."""
-        return max(len(self.vehicle_legs) - 1, 0)
-
-    @property
-    def lines(self) -> list[str]:
-        """The lines and flights used, in order."""
-        return [leg.via for leg in self.vehicle_legs]
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per leg: from_id, to_id, kind, via, minutes."""
-        return pd.DataFrame([leg.__dict__ for leg in self.legs],
-                            columns=["from_id", "to_id", "kind", "via", "minutes"])
-
-    def __str__(self) -> str:
-        if not self.legs:
-            return f"{self.origin} -> {self.destination}: " + ("same place" if self.origin == self.destination
-                                                              else "no route")
-        parts = [f"{self.origin} -> {self.destination}: {self.minutes:.0f} min ({self.measure} measure), "
-                 f"{self.transfers} transfer(s)"]
-        for leg in self.legs:
-            parts.append(f"  {leg.from_id:>24} -> {leg.to_id:<24} {leg.kind:<8} {leg.via:<28} {leg.minutes:6.1f} min")
-        return "\n".join(parts)
-
-
-def travel_times(network, *, modes=("rail",), measure: str = "station", origins=None,
-                 destinations=None) -> "TravelTimes":
-    """Fastest travel times between the places of a network on its date.
+def static_travel_times(network: Network, *, modes: str | Iterable[str] = DEFAULT_MODES,
+                        measure: str = DEFAULT_MEASURE, origins: Iterable[str] | None = None,
+                        destinations: Iterable[str] | None = None) -> TravelTimes:
+    """Fastest travel times on the static per-line graph (``method="static"`` of :func:`transit.travel_times`).
 
     Parameters
     ----------
@@ -113,7 +55,7 @@ def travel_times(network, *, modes=("rail",), measure: str = "station", origins=
     Examples
     --------
     >>> import transit
-    >>> tt = transit.travel_times(transit.load_network(), measure="station")
+    >>> tt = static_travel_times(transit.load_network(), measure="station")
     >>> tt.get("Shanghai", "Hangzhou") < 90
     True
     """
@@ -165,6 +107,10 @@ class TravelTimes:
         self.graph = graph
         self.measure = graph.measure
         self.modes = graph.modes
+        #: The engine that made these times, the statistic over departures, and the window (none).
+        self.method = Method.STATIC
+        self.statistic = "fastest"
+        self.window = None
         self._rows = rows
         self._row_of = {int(r): k for k, r in enumerate(rows)}
         self._dist = dist
@@ -173,7 +119,7 @@ class TravelTimes:
         self._destinations = destinations
 
     def __repr__(self) -> str:
-        return (f"<TravelTimes {self.measure} measure, modes {'+'.join(self.modes)}, network "
+        return (f"<TravelTimes {self.method} method, {self.measure} measure, modes {'+'.join(self.modes)}, network "
                 f"{self.network.label!r} on {self.network.date.isoformat()}, {len(self._rows)} origin nodes>")
 
     # -------------------------------------------------------------- single values

@@ -45,8 +45,15 @@ from typing import Callable, Sequence
 import pandas as pd
 
 from transit._files import did_you_mean
+from transit.data.network import bundled_networks_dir
+from transit.data.tomlsource import (
+    TomlSource,
+    find_toml,
+    list_tomls,
+    raise_problems,
+    read_toml,
+)
 from transit.errors import NetworkDataError, Problem, ScenarioError
-from transit.data.tomlsource import TomlSource, find_toml, list_tomls, raise_problems, read_toml
 
 __all__ = ["Scenario", "Modification", "load_scenario", "list_scenarios", "apply_scenarios", "scenarios_dir",
            "MODIFICATION_TYPES"]
@@ -54,8 +61,6 @@ __all__ = ["Scenario", "Modification", "load_scenario", "list_scenarios", "apply
 
 def scenarios_dir() -> Path:
     """The folder of the bundled scenario files (``networks/scenarios``)."""
-    from transit.data.network import bundled_networks_dir
-
     return bundled_networks_dir() / "scenarios"
 
 

@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from railgraph import rail_like_graph  # noqa: E402
+
 from transit.routing import _kernels as kernels  # noqa: E402
 from transit.routing import paths  # noqa: E402
 

@@ -37,10 +37,16 @@ import numpy as np
 import pandas as pd
 
 import transit
+from transit.calibration.validation import (
+    MAIN_STATION_MIN_TRAINS,
+    daily_trains,
+    error_summary,
+    line_pairs,
+    observed_pairs,
+    speed_columns,
+)
 from transit.routing.runtime import ModelParams, operating_kmh, profile_minutes
 from transit.timetable.workbook import TIMETABLE_DATE, load_workbook
-from transit.calibration.validation import (MAIN_STATION_MIN_TRAINS, daily_trains, error_summary, line_pairs,
-                                observed_pairs, speed_columns)
 
 #: Operating speeds of the 2016 timetable (facts, not fitted): from 2011-07-01 lines designed for
 #: 350 km/h ran at 300 and lines designed for 250 km/h at 200 (until the Fuxing trains of 2017).

@@ -24,8 +24,8 @@ import sys
 from pathlib import Path
 
 import transit
-from transit.timetable.workbook import TIMETABLE_DATE, load_workbook
 from transit.calibration.validation import MAIN_STATION_MIN_TRAINS, validate_timetable
+from transit.timetable.workbook import TIMETABLE_DATE, load_workbook
 
 
 def main(argv=None) -> int:

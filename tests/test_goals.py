@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-import transit
 from transit.errors import GoalError, TransitError
 from transit.goals import check_goal, list_goals, load_goal
 from transit.scenarios import load_scenario

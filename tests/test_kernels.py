@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from naive_paths import bfs_hops, dijkstra_minutes, to_csr
+
 from transit.routing import _kernels as kernels
 
 

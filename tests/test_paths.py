@@ -10,9 +10,9 @@ import pytest
 import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from naive_paths import dijkstra_minutes, to_csr
 from scipy.sparse.csgraph import shortest_path
 
-from naive_paths import dijkstra_minutes, to_csr
 from transit.routing import _kernels as kernels
 from transit.routing import paths
 from transit.routing.paths import QUEUES, all_pairs_minutes, path_from_predecessors, shortest_minutes

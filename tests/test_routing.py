@@ -40,12 +40,12 @@ def test_door_measure(tiny):
 def test_route_legs_add_up_and_name_lines(tiny):
     tt = travel_times(tiny.as_of(2031), measure="station")
     route = tt.route("alpha", "gamma_north")
-    assert [(l.from_id, l.to_id, l.kind, l.via) for l in route.legs] == [
+    assert [(leg.from_id, leg.to_id, leg.kind, leg.via) for leg in route.legs] == [
         ("alpha_east", "gamma", "rail", "l1"), ("gamma", "gamma_north", "rail", "l3")]
     assert route.minutes == pytest.approx(tt.get("alpha", "gamma_north"))
     assert route.transfers == 1
     door = travel_times(tiny.as_of(2016), modes=("rail", "air"), measure="door").route("alpha", "delta")
-    assert [l.kind for l in door.legs] == ["access", "flight", "egress"]
+    assert [leg.kind for leg in door.legs] == ["access", "flight", "egress"]
     assert door.legs[1].via == "AAA-DDD"
     assert door.minutes == pytest.approx(160.0)
 

@@ -1,10 +1,17 @@
 """Tests of transit.runtime: the running-time model (km, design speed, stops -> minutes)."""
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from transit.routing.runtime import (DEFAULT_PARAMS, ModelParams, line_minutes, operating_kmh, pair_minutes,
-                             profile_minutes)
+from transit.routing.runtime import (
+    DEFAULT_PARAMS,
+    ModelParams,
+    line_minutes,
+    operating_kmh,
+    pair_minutes,
+    profile_minutes,
+)
 
 # zero allowances: the model reduces to distance / (speed_factor * min(design, cap))
 PURE = dict(speed_factor=1.0, max_operating_kmh=1000.0, mid_design_operating_kmh=1000.0, terminal_minutes=0.0,

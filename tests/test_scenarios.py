@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from transit.errors import ScenarioError, TransitError
-from transit.travel import travel_times
 from transit.scenarios import list_scenarios, load_scenario
+from transit.travel import travel_times
 
 GOALS = Path(__file__).parent / "data" / "goals"
 

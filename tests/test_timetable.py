@@ -5,10 +5,9 @@ is tested without the shared data; the tests on the real workbook skip when ../s
 """
 import numpy as np
 import pytest
+from tiny_timetable import T, write_workbook
 
 from transit.timetable.workbook import default_timetable_path, fastest_direct_times, load_workbook
-
-from tiny_timetable import T, write_workbook
 
 
 @pytest.fixture

@@ -6,12 +6,11 @@ is checked against the real timetable of 2016-03-10 when ../shared holds it.
 """
 import numpy as np
 import pytest
+from tiny_timetable import T, write_workbook
 
 import transit
 from transit.calibration.validation import error_summary, line_pairs, observed_pairs, validate_timetable
 from transit.timetable.workbook import default_timetable_path, load_workbook
-
-from tiny_timetable import T, write_workbook
 
 
 @pytest.fixture

@@ -6,39 +6,49 @@
 >>> 0 < tt.get("Shanghai", "Hangzhou") < 90
 True
 
-Maps, indicators and road access import matplotlib, geopandas and osmnx; they load on first use,
-so ``import transit`` stays quick.
+The public names load their modules on first use (PEP 562), so ``import transit`` and
+``transit --help`` cost no pandas, numba or matplotlib; ``transit.<name>`` is the same object as
+the module attribute it stands for. The house is described in ``docs/architecture.md``.
 """
 from importlib import import_module
+from typing import Any
 
-from transit._files import atomic_open, atomic_path, write_text
-from transit.errors import GoalError, NetworkDataError, ScenarioError, TransitError, UnknownPlaceError
-from transit.data.network import Network, load_network
-from transit.routing.paths import all_pairs_minutes
-from transit.routing import Leg, Route, TravelTimes
-from transit.travel import travel_times
+from transit.errors import (
+    GoalError,
+    MissingExtraError,
+    NetworkDataError,
+    ScenarioError,
+    TimetableDataError,
+    TransitError,
+    UnknownPlaceError,
+)
 
-# public name -> module, imported on first access (heavy dependencies)
+# public name -> module that defines it, imported on first access
 _LAZY = {
+    "atomic_path": "_files", "atomic_open": "_files", "write_text": "_files",
+    "Mode": "modes", "Measure": "modes", "Method": "modes",
+    "Network": "data.network", "load_network": "data.network",
+    "travel_times": "travel",
+    "TravelTimes": "routing.static", "Route": "routing.route", "Leg": "routing.route",
+    "all_pairs_minutes": "routing.paths",
     "Goal": "goals", "load_goal": "goals", "check_goal": "goals", "list_goals": "goals",
     "Scenario": "scenarios", "load_scenario": "scenarios", "list_scenarios": "scenarios",
     "accessibility": "indicators", "accessibility_change": "indicators",
+    "isochrone_surface": "maps.surface",
     "plot_isochrones": "maps.draw", "plot_isochrone_comparison": "maps.draw", "plot_minutes_saved": "maps.draw",
-    "isochrone_surface": "maps.draw", "save_figure": "maps.draw",
+    "save_figure": "maps.draw",
     "road_access_minutes": "road", "with_road_access": "road",
 }
 
 __all__ = [
-    "TransitError", "NetworkDataError", "UnknownPlaceError", "ScenarioError", "GoalError",
-    "Network", "load_network",
-    "travel_times", "TravelTimes", "Route", "Leg", "all_pairs_minutes",
-    "atomic_path", "atomic_open", "write_text",
+    "TransitError", "NetworkDataError", "UnknownPlaceError", "ScenarioError", "GoalError", "TimetableDataError",
+    "MissingExtraError",
     *_LAZY,
 ]
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     if name in _LAZY:
         value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
         globals()[name] = value
@@ -46,5 +56,5 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'transit' has no attribute {name!r}")
 
 
-def __dir__():
+def __dir__() -> list[str]:
     return sorted(__all__)

@@ -158,7 +158,7 @@ class _Timers:
         self.station_sets = station_sets
         self._cache: dict = {}
 
-    def get(self, modes: Iterable[str], measure: str) -> "PlaceTimer":
+    def get(self, modes: Iterable[str], measure: str) -> PlaceTimer:
         key = (tuple(sorted(modes)), measure)
         if key not in self._cache:
             tt = travel_times(self.network, modes=tuple(modes), measure=measure, origins=self.origins)

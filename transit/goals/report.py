@@ -282,7 +282,7 @@ MEMBERS_LISTED = 12
 """Group targets with at most this many pairs list every pair in the markdown report."""
 
 
-def _pair_text(report: "GoalReport", t: TargetResult, p: PairResult) -> str:
+def _pair_text(report: GoalReport, t: TargetResult, p: PairResult) -> str:
     """``Beijing 7 h 30 min ✗ (rail+air door 5 h 15 min, air faster)``; origin shown when there are several."""
     names = report.place_names
     b = names.get(p.destination, p.destination)

@@ -19,9 +19,9 @@ Quantifiers over a target's (origin, destination) pairs:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 from transit._files import did_you_mean
 from transit.data.network import bundled_networks_dir

@@ -37,10 +37,10 @@ the file and the line of its ``[[modification]]``.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Callable, Sequence
 
 import pandas as pd
 

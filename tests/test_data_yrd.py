@@ -69,6 +69,7 @@ def test_stations_near_their_city(yrd):
     if far.empty:
         return
     from shapely.geometry import Point
+
     from transit.maps.boundaries import prefecture_boundaries
     provinces = sorted(set(cities.loc[far["city_id"], "province"]))
     polys = prefecture_boundaries(provinces)  # simplified to ~1 km, inside the 2 km tolerance
@@ -136,7 +137,7 @@ def test_history_known_facts(yrd):
     sec = yrd.tables["sections"]
     assert sec["opened"].dropna().map(lambda d: d >= date(1990, 1, 1)).all()
     # Beijing-Shanghai HSR opened on 2011-06-30
-    jinghu = [l for l in yrd.tables["lines"]["line_id"] if l.startswith("beijing_shanghai")]
+    jinghu = [lid for lid in yrd.tables["lines"]["line_id"] if lid.startswith("beijing_shanghai")]
     assert jinghu and jinghu[0] not in open_lines("2011-06-29") and jinghu[0] in open_lines("2011-06-30")
     # Wenzhou is on the high-speed network since 2009 (Ningbo-Taizhou-Wenzhou, Wenzhou-Fuzhou)
     assert yrd.as_of("2010-01-01").city_stations("wenzhou", kind="rail")
@@ -199,3 +200,84 @@ def test_estimates_say_so(yrd):
     fl = yrd.tables["flights"]
     est = fl[fl["basis"] == "estimate"]
     assert est["source"].str.contains("estimate", case=False).all()
+
+
+# Stations of the 2016 timetable with regular service (>= 10 trains on 2016-03-10) within 60 km of a city
+# centre of the network that the network leaves out, each with its reason. None is in Shanghai, Jiangsu,
+# Zhejiang or Anhui; most lie on regional lines the model does not carry.
+STATION_COVERAGE_EXCEPTIONS = {
+    "Beijing station: overnight D trains over the Beijing-Shanghai/Harbin conventional lines, not modelled": ["北京"],
+    "the Zhengzhou-Kaifeng, Zhengzhou-Jiaozuo and Zhengzhou airport intercity lines (Henan), not modelled":
+        ["宋城路", "绿博园", "新郑机场", "武陟", "修武西"],
+    "Wuhan metropolitan intercity lines (Wuhan-Xianning, Wuhan-Huangshi, Wuhan-Huanggang, Hanyi) and Wuchang "
+    "station, not modelled": ["咸宁南", "武昌", "南湖东", "汤逊湖", "庙山", "纸坊东", "葛店南", "华容东", "黄冈东",
+                               "黄冈", "黄冈西", "花湖", "黄石", "汉川"],
+    "Ruichang station on the conventional Wuhan-Jiujiang railway (D trains before the Wuhan-Jiujiang passenger "
+    "line opened in 2017; the network has Ruichang West on the new line)": ["瑞昌"],
+    "Jinan station and the Jiaoji railway (Jinan-Qingdao D trains), not modelled": ["济南", "章丘"],
+    "Tianjin-Binhai (Tianjin-Qinhuangdao HSR, Tianjin-Yujiapu intercity), not modelled": ["军粮城北", "滨海", "于家堡",
+                                                                                       "滨海北"],
+    "Pearl River Delta intercity and western lines (Guangzhou-Zhuhai intercity, Nanning/Guiyang-Guangzhou west "
+    "of Foshan West), not modelled": ["顺德", "容桂", "南头", "小榄", "古镇", "江门", "新会", "中山北", "唐家湾",
+                                       "三水南", "肇庆东"],
+    "Fujian and Jiangxi inland lines (Xiangtang-Putian, Longyan-Xiamen, Ganzhou-Longyan), not modelled":
+        ["抚州", "南城", "永泰", "三明北", "尤溪", "南靖", "赣州", "于都"],
+    "Shanghai-Kunming HSR west of Changsha South, outside the study corridors": ["湘潭北", "韶山南", "祁东"],
+}
+
+
+def test_every_regularly_served_2016_station_in_the_study_area_is_in_the_network(yrd, timetable_2016_path):
+    """Every station with >= 10 trains on 2016-03-10 within 60 km of a city centre is a station of the network
+    (matched by 12306 name or a former name) on at least one line, except the stations named above with their
+    reasons."""
+    from transit.timetable.workbook import load_workbook
+    tt = load_workbook(timetable_2016_path).runs_on("2016-03-10")
+    stops = tt.stops[tt.stops["served"]]
+    n_trains = stops.groupby("station_zh")["train"].nunique()
+    regular = n_trains[n_trains >= 10].index
+    ref = tt.stations.dropna(subset=["lat_gcj02", "lon_gcj02"]).drop_duplicates("station_zh").set_index("station_zh")
+    regular = [z for z in regular if z in ref.index]
+    lat, lon = gcj02_to_wgs84(ref.loc[regular, "lat_gcj02"].to_numpy(dtype=float),
+                              ref.loc[regular, "lon_gcj02"].to_numpy(dtype=float))
+    cities = yrd.cities
+    d = haversine_km(lat[:, None], lon[:, None], cities["lat"].to_numpy()[None, :], cities["lon"].to_numpy()[None, :])
+    in_area = {z for z, km in zip(regular, d.min(axis=1)) if km <= 60.0}
+    st = yrd.tables["stations"]
+    st = st[st["station_id"].isin(set(yrd.tables["line_stations"]["station_id"]))]  # a station on no line serves nobody
+    known = set(st["name_zh"])
+    for former in st["former_names_zh"].dropna():
+        known |= {n.strip() for n in str(former).split(";") if n.strip()}
+    excepted = {z for names in STATION_COVERAGE_EXCEPTIONS.values() for z in names}
+    missing = sorted(in_area - known - excepted)
+    assert not missing, f"regularly served 2016 stations in the study area missing from stations.csv: {missing}"
+    stale = sorted(excepted - (in_area - known))
+    assert not stale, f"listed as exceptions but now in the network or out of the area; remove them: {stale}"
+
+
+def test_operating_speed_history(yrd):
+    """Known changes of top operating speed (operating_speeds.csv): the 350 km/h lines of 2008-2011, the cuts
+    of 2011, the Fuxing trains at 350 from 2017-09-21 (Beijing-Shanghai) and 2018-08-08 (Beijing-Tianjin)."""
+    def kmh(when, line_id, station_id):
+        os_ = yrd.as_of(when).operating_speeds
+        ls = yrd.tables["line_stations"]
+        seq = ls[ls["line_id"] == line_id].set_index("station_id")["seq"]
+        hits = [r.operating_kmh for r in os_[os_["line_id"] == line_id].itertuples()
+                if seq[r.from_station_id] <= seq[station_id] < seq[r.to_station_id]]
+        return hits[0] if hits else None
+    assert kmh("2009-06-01", "beijing_tianjin_intercity", "beijing_south") == 350
+    assert kmh("2016-03-10", "beijing_tianjin_intercity", "beijing_south") == 300
+    assert kmh("2019-01-01", "beijing_tianjin_intercity", "beijing_south") == 350
+    assert kmh("2016-03-10", "beijing_shanghai_hsr", "nanjing_south") == 300
+    assert kmh("2017-09-21", "beijing_shanghai_hsr", "nanjing_south") == 350
+    assert kmh("2011-03-01", "shanghai_nanjing_intercity", "suzhou") == 350
+    assert kmh("2011-07-15", "shanghai_nanjing_intercity", "suzhou") == 300
+    assert kmh("2011-07-15", "shanghai_kunming_hsr", "jiaxing_south") == 350  # Shanghai-Hangzhou kept 350 to 2011-08-28
+    assert kmh("2011-09-01", "shanghai_kunming_hsr", "jiaxing_south") == 300
+    assert kmh("2016-03-10", "hefei_nanjing_railway", "hefei") == 200
+    assert kmh("2016-03-10", "beijing_guangzhou_hsr", "wuhan") == 300
+    assert kmh("2024-12-31", "beijing_guangzhou_hsr", "wuhan") == 350
+    assert kmh("2016-03-10", "hangzhou_ningbo_hsr", "hangzhou_east") is None  # the [running_time] rule applies
+    rows = yrd.tables["operating_speeds"]
+    assert rows["source"].str.len().gt(20).all()
+    top = yrd.tables["sections"].groupby("line_id")["design_kmh"].max()
+    assert (rows["operating_kmh"] <= rows["line_id"].map(top)).all()

@@ -15,14 +15,16 @@ import csv
 import math
 import tomllib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from transit.errors import NetworkDataError, Problem
+from transit._files import did_you_mean
 from transit.data.schema import TABLES, parse_cell
+from transit.errors import NetworkDataError, Problem
 
 __all__ = ["RawTable", "read_raw", "parse_tables", "check_tables", "load_folder", "frame_to_raw"]
 
@@ -168,10 +170,9 @@ def check_tables(parsed: dict[str, list[tuple[int, dict]]], labels: dict[str, st
     stations = {rec["station_id"]: rec for _, rec in parsed["stations"] if rec.get("station_id")}
     lines = {rec["line_id"] for _, rec in parsed["lines"] if rec.get("line_id")}
 
-    def suggest(value: str, known) -> str:
-        import difflib
-        close = difflib.get_close_matches(value, sorted(known), n=1)
-        return f"; did you mean '{close[0]}'?" if close else ""
+    def suggest(value: str, known: Iterable[str]) -> str:
+        hint = did_you_mean(value, known)
+        return f"; {hint}" if hint else ""
 
     for line, rec in parsed["groups"]:
         for m in rec.get("members") or ():
@@ -222,16 +223,16 @@ def check_tables(parsed: dict[str, list[tuple[int, dict]]], labels: dict[str, st
             add("line_stations", rows[0][0], "seq", ",".join(map(str, seqs[:8])) + ("..." if len(seqs) > 8 else ""),
                 f"line '{lid}' must number its stations 1, 2, 3, ... without gaps")
         seen_st: dict[str, int] = {}
-        for (l1, r1), (l2, r2) in zip(rows, rows[1:]):
+        for (_, r1), (l2, r2) in zip(rows, rows[1:]):
             if None not in (r1["chainage_km"], r2["chainage_km"]) and r2["chainage_km"] <= r1["chainage_km"]:
                 add("line_stations", l2, "chainage_km", r2["chainage_km"],
                     f"goes backwards or stands still on line '{lid}' (previous station "
                     f"'{r1['station_id']}' is at {r1['chainage_km']} km); chainage must increase along the line")
-        for l, r in rows:
+        for row_line, r in rows:
             if r["station_id"] in seen_st:
-                add("line_stations", l, "station_id", r["station_id"],
+                add("line_stations", row_line, "station_id", r["station_id"],
                     f"appears twice on line '{lid}' (also line {seen_st[r['station_id']]})")
-            seen_st[r["station_id"]] = l
+            seen_st[r["station_id"]] = row_line
         if len(rows) < 2:
             add("line_stations", rows[0][0], "line_id", lid, "a line needs at least two stations")
         seq_of[lid] = {r["station_id"]: r["seq"] for _, r in rows}
@@ -326,6 +327,56 @@ def check_tables(parsed: dict[str, list[tuple[int, dict]]], labels: dict[str, st
             continue
         for c in ("from_station_id", "to_station_id"):
             check_station("published_times", line, c, rec[c])
+
+    # operating speeds: a stretch of one line, in line order, not above the design speed of its sections,
+    # and not overlapping another row of the same line from the same date
+    design: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
+    for _, rec in parsed["sections"]:
+        if not rec.get(INVALID) and rec["line_id"] in seq_of:
+            on_line = seq_of[rec["line_id"]]
+            if rec["from_station_id"] in on_line and rec["to_station_id"] in on_line:
+                design[rec["line_id"]].append((on_line[rec["from_station_id"]], on_line[rec["to_station_id"]],
+                                               rec["design_kmh"]))
+    stretches: dict[tuple[str, date], list[tuple[int, int, int]]] = defaultdict(list)
+    for line, rec in parsed["operating_speeds"]:
+        if rec.get(INVALID):
+            continue
+        lid = rec["line_id"]
+        if lid not in lines:
+            add("operating_speeds", line, "line_id", lid, "is not a line_id in lines.csv" + suggest(lid, lines))
+            continue
+        on_line = seq_of.get(lid, {})
+        ends = []
+        for col in ("from_station_id", "to_station_id"):
+            sid = rec[col]
+            if sid not in stations:
+                add("operating_speeds", line, col, sid, "is not a station_id in stations.csv" + suggest(sid, stations))
+            elif sid not in on_line:
+                add("operating_speeds", line, col, sid,
+                    f"is not a station of line '{lid}' in line_stations.csv" + suggest(sid, on_line))
+            else:
+                ends.append(on_line[sid])
+        if len(ends) != 2:
+            continue
+        a, b = ends
+        if a >= b:
+            add("operating_speeds", line, "to_station_id", rec["to_station_id"],
+                f"comes before or at '{rec['from_station_id']}' on line '{lid}'; give a stretch's stations in line order")
+            continue
+        over = [(s, e, kmh) for s, e, kmh in design.get(lid, []) if s < b and e > a and rec["operating_kmh"] > kmh]
+        if over:
+            s, e, kmh = min(over, key=lambda o: o[2])
+            names = {v: k for k, v in on_line.items()}
+            add("operating_speeds", line, "operating_kmh", f"{rec['operating_kmh']:g}",
+                f"is above the design speed of section {names[s]}-{names[e]} of line '{lid}' ({kmh:g} km/h in "
+                "sections.csv), which the stretch covers; end the stretch before it or check the figure")
+        for a2, b2, line2 in stretches[(lid, rec["valid_from"])]:
+            if a2 < b and b2 > a:
+                add("operating_speeds", line, "from_station_id", rec["from_station_id"],
+                    f"overlaps the stretch of line {line2} on line '{lid}' from the same valid_from "
+                    f"{rec['valid_from'].isoformat()}; give each stretch one speed per date")
+                break
+        stretches[(lid, rec["valid_from"])].append((a, b, line))
 
 
 def to_frames(parsed: dict[str, list[tuple[int, dict]]]) -> dict[str, pd.DataFrame]:

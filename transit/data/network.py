@@ -6,17 +6,19 @@ planned) and a date; its public tables show what is in service on that date. It 
 """
 from __future__ import annotations
 
-import difflib
+import copy
+from collections.abc import Iterable
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
 
-from transit.errors import UnknownPlaceError
+from transit._files import did_you_mean
 from transit.data.loader import check_frames, load_folder
+from transit.errors import UnknownPlaceError
+from transit.geo import haversine_km
 
 __all__ = ["Network", "load_network", "network_path", "as_date"]
 
@@ -71,7 +73,7 @@ def as_date(when: date | datetime | str | int) -> date:
     raise ValueError(f"cannot read {when!r} as a date: give a year (2030) or an ISO date ('2016-03-10')")
 
 
-def load_network(name_or_path: str | Path = "yrd", *, date: date | str | int | None = None) -> "Network":
+def load_network(name_or_path: str | Path = "yrd", *, date: date | str | int | None = None) -> Network:
     """Load and check a network folder.
 
     Parameters
@@ -138,7 +140,6 @@ class Network:
     @property
     def meta(self) -> dict:
         """network.toml as a dict (a copy)."""
-        import copy
         return copy.deepcopy(self._meta)
 
     @property
@@ -172,9 +173,15 @@ class Network:
     access = property(lambda self: self._table("access"), doc="Access-time overrides for stations in service.")
     published_times = property(lambda self: self._table("published_times"),
                                doc="Published fastest times valid on the date (the latest per pair).")
+    operating_speeds = property(lambda self: self._table("operating_speeds"), doc=(
+        "Top operating speed of each stretch of the lines in service, on the date: of the rows of "
+        "operating_speeds.csv with valid_from on or before the date, the latest per stretch; where a later row "
+        "covers part of an earlier one, the earlier row keeps only the rest (so the stretches of one line never "
+        "overlap, and each row keeps its valid_from and source). A stretch without a row runs at the "
+        "[running_time] rule of network.toml."))
 
     # ------------------------------------------------------------------ dates and changes
-    def as_of(self, when: date | str | int) -> "Network":
+    def as_of(self, when: date | str | int) -> Network:
         """The network as it stood, or is expected to stand, on a date.
 
         Parameters
@@ -193,7 +200,7 @@ class Network:
                        scenarios=self.scenarios)
 
     def with_tables(self, *, label: str | None = None, meta: dict | None = None, scenario: str | None = None,
-                    **tables: pd.DataFrame) -> "Network":
+                    **tables: pd.DataFrame) -> Network:
         """A new network with some full tables (and optionally network.toml content) replaced.
 
         The new tables are checked like a loaded folder; problems are reported all at once as a
@@ -251,10 +258,11 @@ class Network:
             pair = pt.apply(lambda r: tuple(sorted((r["from_station_id"], r["to_station_id"]))), axis=1)
             pt = pt.assign(_pair=pair).sort_values("valid_from").groupby("_pair", sort=False).tail(1)
             pt = pt.drop(columns="_pair").sort_index()
+        os_ = _operating_speeds_on(t["operating_speeds"], ls, d, set(lines["line_id"]))
         return {
             "cities": t["cities"], "groups": t["groups"], "stations": stations, "lines": lines,
             "line_stations": line_stations, "sections": sections, "flights": fl, "transfers": tr,
-            "access": ac, "published_times": pt,
+            "access": ac, "published_times": pt, "operating_speeds": os_,
         }
 
     # ------------------------------------------------------------------ places
@@ -284,8 +292,8 @@ class Network:
             if folded in idx[kind]:
                 return kind, idx[kind][folded]
         labels = sorted({lab for kind in kinds for lab in idx[kind]})
-        close = difflib.get_close_matches(folded, labels, n=3, cutoff=0.6)
-        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        hint = did_you_mean(folded, labels, n=3)
+        hint = f"; {hint}" if hint else ""
         what = " or ".join("a city" if k == "city" else "a station in service" for k in kinds)
         raise UnknownPlaceError(f"{key!r} is not {what} of network {self.label!r} on "
                                 f"{self.date.isoformat()} (ids, English and Chinese names are accepted){hint}")
@@ -341,8 +349,6 @@ class Network:
         return sorted(mine["station_id"])
 
     def _central_mask(self, cid: str, mine: pd.DataFrame) -> pd.Series:
-        from transit.geo import haversine_km
-
         if "city_station_max_km" not in self.parameters:
             raise KeyError("network.toml [parameters] has no 'city_station_max_km'; add it (see networks/README.md)")
         radius_km = float(self.parameters["city_station_max_km"])
@@ -372,8 +378,8 @@ class Network:
             c = self._tables["cities"]
             return sorted(c.loc[c["province"] == provinces[folded], "city_id"])
         known = sorted(groups["group_id"]) + sorted(provinces)
-        close = difflib.get_close_matches(folded, known, n=3)
-        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        hint = did_you_mean(folded, known, n=3)
+        hint = f"; {hint}" if hint else ""
         raise UnknownPlaceError(f"{key!r} is not a group of network {self.label!r}{hint}")
 
     def places(self, keys: Iterable[str]) -> list[tuple[str, str]]:
@@ -387,3 +393,44 @@ class Network:
         if bad:
             raise UnknownPlaceError("\n".join(bad))
         return out
+
+
+def _operating_speeds_on(rows: pd.DataFrame, line_stations: pd.DataFrame, d: date,
+                         lines_in_service: set[str]) -> pd.DataFrame:
+    """The operating-speed rows that hold on ``d`` for the lines in service, without overlaps.
+
+    Each line is cut at its stations; every stretch between consecutive stations takes the row with the
+    latest ``valid_from`` on or before ``d`` that covers it; consecutive stretches taking the same row are
+    joined again. A row survives whole unless a later row covers part of it.
+    """
+    cols = list(rows.columns)
+    if rows.empty:
+        return rows.copy()
+    rows = rows[rows["valid_from"].map(lambda x: x <= d) & rows["line_id"].isin(lines_in_service)]
+    if rows.empty:
+        return rows.copy()
+    out = []
+    for lid, g in rows.groupby("line_id", sort=False):
+        order = line_stations[line_stations["line_id"] == lid].sort_values("seq")
+        ids = order["station_id"].tolist()
+        seq = {sid: i for i, sid in enumerate(ids)}
+        best: list[int | None] = [None] * max(len(ids) - 1, 0)  # row index per stretch i -> i+1
+        for idx, r in g.sort_values("valid_from", kind="stable").iterrows():
+            a, b = seq.get(r["from_station_id"]), seq.get(r["to_station_id"])
+            if a is None or b is None:
+                continue
+            for i in range(a, b):
+                best[i] = idx  # later valid_from overwrites
+        i = 0
+        while i < len(best):
+            if best[i] is None:
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(best) and best[j + 1] == best[i]:
+                j += 1
+            rec = rows.loc[best[i]].to_dict()
+            rec["from_station_id"], rec["to_station_id"] = ids[i], ids[j + 1]
+            out.append(rec)
+            i = j + 1
+    return pd.DataFrame.from_records(out, columns=cols) if out else rows.iloc[0:0].copy()

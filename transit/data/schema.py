@@ -195,6 +195,21 @@ TABLES: dict[str, Table] = {
             key=("from_station_id", "to_station_id", "valid_from"),
             required_file=False,
         ),
+        Table(
+            "operating_speeds",
+            (
+                Column("line_id", "slug"),
+                Column("from_station_id", "slug"),
+                Column("to_station_id", "slug"),
+                Column("operating_kmh", "float", low=1.0, high=400.0),
+                Column("valid_from", "date"),
+                Column("source", "text"),
+            ),
+            key=("line_id", "from_station_id", "to_station_id", "valid_from"),
+            required_file=False,
+            doc="Top operating speed of a stretch of a line from a date; before a stretch's first row the "
+                "[running_time] rule of network.toml applies.",
+        ),
     ]
 }
 

@@ -11,13 +11,14 @@ from importlib import import_module
 
 from transit.errors import TransitError
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "add_sweep_arguments"]
 
 EXIT_OK, EXIT_MISSED, EXIT_BAD_INPUT = 0, 1, 2
 
 #: Sub-command -> the module whose ``run(args)`` carries it out. Each is imported when its command
 #: runs, so that ``transit --help`` and argument errors answer before pandas and the numba kernels load.
-COMMANDS = {"goal": "transit.cli.goal", "times": "transit.cli.times", "scenario": "transit.cli.scenario"}
+COMMANDS = {"goal": "transit.cli.goal", "times": "transit.cli.times", "scenario": "transit.cli.scenario",
+            "sweep": "transit.cli.sweep"}
 
 _EPILOG = """\
 examples:
@@ -31,6 +32,7 @@ examples:
   transit times Wenzhou Beijing --modes rail,air --measure door --year 2016
   transit scenario --list                          the bundled scenarios
   transit scenario all-planned --year 2035         what a scenario changes, checked against the network
+  transit sweep wenzhou-521 --projects all-planned which planned lines it takes, and by when
 
 measures: "station" is best station to best station, in-vehicle plus transfers (as plans and news
 quote times); "door" is city centre to city centre with road access, processing and egress.
@@ -43,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="transit", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_EPILOG,
         description="Rail and air travel times and time-circle goals for the Yangtze River Delta.")
-    sub = parser.add_subparsers(dest="command", metavar="{goal,times,scenario}")
+    sub = parser.add_subparsers(dest="command", metavar="{goal,times,scenario,sweep}")
 
     goal = sub.add_parser("goal", help="check a time-circle goal (e.g. wenzhou-521)",
                           formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_EPILOG,
@@ -80,6 +82,43 @@ def build_parser() -> argparse.ArgumentParser:
     scen.add_argument("--list", action="store_true", help="list the bundled scenarios and exit")
     scen.add_argument("--network", default="yrd", help="network name or folder (default: yrd)")
     scen.add_argument("--year", type=int, help="check it on the network at the end of this year")
+    sweep = sub.add_parser("sweep", help="what it takes: a goal over every combination of planned projects",
+                           formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_EPILOG,
+                           description="Evaluate a goal for every combination of candidate projects (lines under "
+                                       "construction or planned, scenarios, modifications), on Dask: the smallest "
+                                       "sets that meet each target, the earliest year, each project's minutes saved.")
+    add_sweep_arguments(sweep)
+    return parser
+
+
+def add_sweep_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Add the arguments of ``transit sweep`` to ``parser`` (returned for chaining)."""
+    parser.add_argument("goal", help="a bundled goal name (wenzhou-521) or a goal .toml file")
+    parser.add_argument("--projects", default="all-planned", metavar="LIST",
+                        help="comma-separated: all-planned (default: every line under construction or planned), "
+                             "all (and every bundled scenario), line ids, project ids (line:..., scenario:...), "
+                             "bundled scenario names or scenario .toml files")
+    parser.add_argument("--modification", action="append", default=[], metavar="JSON",
+                        help="one more project from a scenario modification written as JSON, e.g. "
+                             "'{\"type\": \"set_design_speed\", \"line\": \"hangyong_hsr\", \"design_kmh\": 350}' "
+                             "(repeatable)")
+    parser.add_argument("--network", default="yrd", help="a bundled network name or a network folder (default yrd)")
+    when = parser.add_mutually_exclusive_group()
+    when.add_argument("--year", type=int, help="base: the network expected at the end of this year")
+    when.add_argument("--date", help="base: the network on this ISO date (default: the data's date)")
+    parser.add_argument("--sample", type=int, metavar="N",
+                        help="evaluate a seeded sample of N combinations instead of all 2^k")
+    parser.add_argument("--seed", type=int, default=0, help="seed of --sample (default 0)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="threads (default), synchronous, processes, or a Dask scheduler address tcp://HOST:PORT")
+    parser.add_argument("--method", default="static", help="routing method (only static today)")
+    parser.add_argument("--format", choices=("markdown", "json"), default="markdown", help="output format")
+    parser.add_argument("--out", metavar="FILE", help="write to FILE (atomically) instead of the terminal")
+    parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    bar = parser.add_mutually_exclusive_group()
+    bar.add_argument("--progress", dest="progress", action="store_true", default=None,
+                     help="show a progress bar (default: when stderr is a terminal)")
+    bar.add_argument("--no-progress", dest="progress", action="store_false", help="never show a progress bar")
     return parser
 
 

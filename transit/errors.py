@@ -136,8 +136,8 @@ class MissingExtraError(ImportError, TransitError):
 
     def __init__(self, extra: str, what: str, module: str):
         self.extra = extra
-        super().__init__(f"{what} need(s) the optional dependency {module!r}, which is not installed; "
-                         f"install the extra: pip install 'yrd-transit[{extra}]' (or '.[{extra}]' in a checkout)",
+        super().__init__(f"the optional dependency {module!r}, needed for {what}, is not installed; install "
+                         f"the extra: pip install 'yrd-transit[{extra}]' (or '.[{extra}]' in a checkout)",
                          name=module)
 
 

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["EARTH_RADIUS_KM", "haversine_km", "gcj02_to_wgs84"]
 
 EARTH_RADIUS_KM = 6371.0088
 
 
-def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
+def haversine_km(lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike) -> np.ndarray:
     """Great-circle distance in km between points given in decimal degrees (broadcasts).
 
     >>> round(float(haversine_km(31.2304, 121.4737, 30.2741, 120.1551)), 1)
@@ -18,7 +19,8 @@ def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
     dphi = p2 - p1
     dlmb = np.radians(np.asarray(lon2) - np.asarray(lon1))
     a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+    out: np.ndarray = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+    return out
 
 
 _GCJ_A = 6378245.0  # the Krasovsky 1940 semi-major axis the GCJ-02 offset uses
@@ -44,7 +46,7 @@ def _gcj_offset(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return dlat, dlon
 
 
-def gcj02_to_wgs84(lat, lon, iterations: int = 3) -> tuple[np.ndarray, np.ndarray]:
+def gcj02_to_wgs84(lat: ArrayLike, lon: ArrayLike, iterations: int = 3) -> tuple[np.ndarray, np.ndarray]:
     """Convert GCJ-02 coordinates (Chinese web maps, the 2016 timetable) to WGS-84.
 
     The offset is a smooth function, so a few fixed-point iterations invert it to well under 1 m.

@@ -87,7 +87,7 @@ def normalise_modes(modes: str | Iterable[str] | None) -> tuple[Mode, ...]:
     return tuple(m for m in Mode if m.value in given)
 
 
-def _one(kind: type[_CaseInsensitive], what: str, value: object) -> _CaseInsensitive:
+def _one(kind: type[_CaseInsensitive], what: str, value: str) -> _CaseInsensitive:
     try:
         return kind(value)
     except ValueError:

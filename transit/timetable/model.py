@@ -11,6 +11,16 @@ Conventions (the same as the rest of transit):
   times above 1440 (GTFS writes them as ``25:10:00``);
 - ``arrival_minutes <= departure_minutes`` at a stop, and both never decrease along a trip;
 - ids are strings; a network's timetable uses its station ids as stop ids.
+
+Optional stop columns (absent or NaN = 0), processing times applied by the engine at every boarding
+and alighting at the stop, the origin and destination of a journey included (see
+:data:`OPTIONAL_STOP_COLUMNS`):
+
+- ``board_minutes``: one must be at the stop this long before a departure (an airport: 60);
+- ``alight_minutes``: one is out of the stop this long after an arrival (an airport: 20).
+
+A change between two trips at one stop then takes ``alight + min_change + board`` minutes, and one
+between two stops ``alight`` at the first + ``min_transfer_minutes`` + ``board`` at the second.
 """
 from __future__ import annotations
 
@@ -20,11 +30,14 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-__all__ = ["Timetable", "STOP_COLUMNS", "TRIP_COLUMNS", "STOP_TIME_COLUMNS", "TRANSFER_COLUMNS"]
+__all__ = ["Timetable", "STOP_COLUMNS", "OPTIONAL_STOP_COLUMNS", "TRIP_COLUMNS", "STOP_TIME_COLUMNS", "TRANSFER_COLUMNS"]
 
 #: Columns of :attr:`Timetable.stops`. ``min_change_minutes`` is the least time to change trains at
 #: the stop (NaN: the timetable's default); ``city_id`` groups stops of one city (may be empty).
 STOP_COLUMNS = ("stop_id", "stop_name", "lat", "lon", "city_id", "min_change_minutes")
+#: Optional columns of :attr:`Timetable.stops` read by the engine: minutes to be at the stop before
+#: a departure and to be out after an arrival (airport processing); absent or NaN = 0.
+OPTIONAL_STOP_COLUMNS = ("board_minutes", "alight_minutes")
 #: Columns of :attr:`Timetable.trips`. ``mode`` is ``rail`` or ``air``; ``train`` the public number
 #: (``G7501``, ``MU5137``); ``route_id`` the line or service pattern the trip belongs to.
 TRIP_COLUMNS = ("trip_id", "route_id", "train", "mode")

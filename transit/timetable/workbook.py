@@ -23,12 +23,16 @@ import datetime as _dt
 import hashlib
 import os
 import pickle
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pandas as pd
+
+from transit._files import atomic_open
+from transit.geo import gcj02_to_wgs84
+from transit.timetable.model import Timetable
 
 __all__ = ["Workbook", "load_workbook", "fastest_direct_times", "default_timetable_path",
            "TIMETABLE_DATE"]
@@ -65,7 +69,7 @@ class Workbook:
     stations: pd.DataFrame
     source: Path
 
-    def runs_on(self, date: _dt.date | str | None = TIMETABLE_DATE) -> "Workbook":
+    def runs_on(self, date: _dt.date | str | None = TIMETABLE_DATE) -> Workbook:
         """The trains that run on ``date`` (``None``: every train version).
 
         Examples
@@ -83,6 +87,66 @@ class Workbook:
         return Workbook(self.trains[keep].reset_index(drop=True),
                          self.stops[self.stops["train_key"].isin(keys)].reset_index(drop=True),
                          self.stations, self.source)
+
+    def to_timetable(self, date: _dt.date | str | None = TIMETABLE_DATE,
+                     default_change_minutes: float = 10.0) -> Timetable:
+        """The trains running on ``date`` as a :class:`~transit.timetable.model.Timetable`.
+
+        Stop ids are the workbook's Chinese station names (``上海虹桥``): every stop row of the
+        timetable names its station so, and names are unique in the 车站 sheet; ``telecode`` and
+        ``pinyin`` are extra stop columns. Only served stops (``served`` True) are kept, and only the
+        stations some train serves that day; coordinates are converted from GCJ-02 to WGS-84 (NaN for
+        a station missing from the 车站 sheet). Trips: ``trip_id`` the train number (with
+        ``~<train_key>`` where one number has two versions that day), ``route_id``
+        ``"<origin>-<terminus>"``, ``mode`` ``rail``; a train with fewer than two served stops is
+        left out. The arrival at the first stop is its departure.
+
+        Parameters
+        ----------
+        date : date or str or None
+            Trains running that day (default 2016-03-10); ``None``: every train version.
+        default_change_minutes : float
+            Least change time at every station (the workbook has none).
+
+        Returns
+        -------
+        Timetable
+
+        Examples
+        --------
+        >>> tt = load_workbook().to_timetable()               # doctest: +SKIP
+        >>> tt.stops["stop_id"].iloc[0]                        # doctest: +SKIP
+        """
+        wb = self.runs_on(date)
+        s = wb.stops[wb.stops["served"]].sort_values(["train_key", "seq"], kind="stable")
+        n_served = s.groupby("train_key").size()
+        s = s[s["train_key"].map(n_served) >= 2]
+        trains = wb.trains[wb.trains["train_key"].isin(set(s["train_key"]))]
+        dup = trains["train"].duplicated(keep=False)
+        trip_id = np.where(dup, trains["train"] + "~" + trains["train_key"].astype(str), trains["train"])
+        key_to_trip = dict(zip(trains["train_key"], trip_id))
+        trips = pd.DataFrame({"trip_id": trip_id,
+                              "route_id": (trains["origin_zh"].astype(str) + "-" + trains["terminus_zh"].astype(str)).to_numpy(),
+                              "train": trains["train"].to_numpy(), "mode": "rail"})
+        arr = s["arrival_minutes"].to_numpy(float)
+        dep = s["departure_minutes"].to_numpy(float)
+        arr = np.where(np.isnan(arr), dep, arr)
+        dep = np.where(np.isnan(dep), arr, dep)
+        stop_times = pd.DataFrame({"trip_id": s["train_key"].map(key_to_trip).to_numpy(),
+                                   "stop_sequence": s["seq"].to_numpy(int), "stop_id": s["station_zh"].to_numpy(),
+                                   "arrival_minutes": arr, "departure_minutes": dep})
+        served = pd.Index(sorted(set(s["station_zh"])))
+        st = self.stations.drop_duplicates("station_zh").set_index("station_zh").reindex(served)
+        lat, lon = gcj02_to_wgs84(st["lat_gcj02"].to_numpy(float), st["lon_gcj02"].to_numpy(float))
+        stops = pd.DataFrame({"stop_id": served, "stop_name": served, "lat": lat, "lon": lon, "city_id": "",
+                              "min_change_minutes": np.nan, "telecode": st["telecode"].to_numpy(),
+                              "pinyin": st["pinyin"].to_numpy()})
+        day = None if date is None else _dt.date.fromisoformat(str(date))
+        return Timetable(stops, trips.reset_index(drop=True), stop_times.reset_index(drop=True),
+                         pd.DataFrame(columns=["from_stop_id", "to_stop_id", "min_transfer_minutes"]),
+                         float(default_change_minutes), day,
+                         f"12306 workbook {day.isoformat() if day else 'all dates'}",
+                         {"source": str(self.source)})
 
 
 def default_timetable_path() -> list[Path]:
@@ -143,8 +207,6 @@ def _run_dates(value) -> str:
 
 
 def _parse(path: Path) -> Workbook:
-    import openpyxl
-
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         st_rows = list(wb["车站"].iter_rows(min_row=2, values_only=True))
@@ -232,11 +294,8 @@ def load_workbook(path=None, *, cache: bool = True) -> Workbook:
             pass
     tt = _parse(p)
     try:
-        cfile.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cfile.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
+        with atomic_open(cfile, "wb", overwrite=True, mkdir=True) as f:
             pickle.dump((tt.trains, tt.stops, tt.stations), f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cfile)
     except OSError:  # a read-only home: work without the cache
         pass
     return tt

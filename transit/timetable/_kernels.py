@@ -1,0 +1,427 @@
+"""Numba kernels of the timetable engine: Connection Scan on plain arrays (no names, no pandas).
+
+This is the only module of :mod:`transit.timetable` that imports numba. The Python layer
+(:mod:`transit.timetable.engine`) maps stop and trip ids to positions, builds the arrays below, calls
+a kernel and puts the labels back on its result.
+
+Conventions (every kernel)
+--------------------------
+- Times: minutes after midnight of the service day, float64 (above 1440 past midnight);
+  unreachable = ``inf``; no predecessor / no connection = -1.
+- Connections: one per hop of a trip between two consecutive calls, sorted by departure, then
+  arrival, then trip, then position in the trip (so the hops of one trip come in order even when a
+  hop takes zero minutes). ``conn_int`` (int32, shape (C, 3)): departure stop, arrival stop, trip;
+  ``conn_time`` (float64, shape (C, 2)): departure, arrival.
+- Stops: ``stop_minutes`` (float64, shape (S, 3)): least change minutes (between two trips at the
+  stop), board minutes (to be at the stop before a departure, e.g. 60 at an airport) and alight
+  minutes (after an arrival before one is out, e.g. 20).
+- Footpaths between two different stops: a CSR triple ``(fp_indptr, fp_indices, fp_minutes)`` of
+  S rows; they are walked at most once between two trips, and from the origin / to the destination,
+  never chained.
+- Semantics: boarding a trip at stop u at departure d needs ``ready[u] <= d``. From the origin o
+  left at t: ``ready[o] = t + board[o]``, ``ready[w] = t + walk(o, w) + board[w]``. After a trip
+  arrives at v at a, one is out at ``a + alight[v]``; ``ready[v] = a + alight[v] + change[v] +
+  board[v]`` and ``ready[w] = a + alight[v] + walk(v, w) + board[w]``. Staying on the same trip
+  needs no time. Arrival at a stop is the time one is out there (alight minutes included).
+- Results: shape ``(n_origins, n_stops)``, row ``i`` for ``origins[i]``.
+
+Notes
+-----
+A zero-minute hop followed by a change with zero change, board and walk minutes onto a trip that
+leaves in the same minute may be missed (the order of equal departures decides); trips themselves
+are always followed through zero-minute hops.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+__all__ = ["earliest_many", "earliest_rounds", "profile_many"]
+
+
+@njit(cache=True, nogil=True)
+def _first_at_or_after(conn_time, t):
+    """Position of the first connection departing at or after ``t`` (binary search)."""
+    lo = 0
+    hi = conn_time.shape[0]
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if conn_time[mid, 0] < t:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@njit(cache=True, nogil=True)
+def _scan_one(conn_int, conn_time, stop_minutes, fp_indptr, fp_indices, fp_minutes, origin, t,
+              arr, ready, out_at, trip_on):
+    """Earliest arrival at every stop from ``origin`` left at ``t``; writes ``arr``."""
+    n = arr.shape[0]
+    for s in range(n):
+        arr[s] = np.inf
+        ready[s] = np.inf
+        out_at[s] = np.inf
+    for k in range(trip_on.shape[0]):
+        trip_on[k] = False
+    arr[origin] = t
+    ready[origin] = t + stop_minutes[origin, 1]
+    for e in range(fp_indptr[origin], fp_indptr[origin + 1]):
+        w = fp_indices[e]
+        x = t + fp_minutes[e]
+        if x < arr[w]:
+            arr[w] = x
+        y = x + stop_minutes[w, 1]
+        if y < ready[w]:
+            ready[w] = y
+    for c in range(_first_at_or_after(conn_time, t), conn_time.shape[0]):
+        k = conn_int[c, 2]
+        if not trip_on[k]:
+            if ready[conn_int[c, 0]] <= conn_time[c, 0]:
+                trip_on[k] = True
+            else:
+                continue
+        v = conn_int[c, 1]
+        a = conn_time[c, 1] + stop_minutes[v, 2]
+        if a >= out_at[v]:
+            continue
+        out_at[v] = a
+        if a < arr[v]:
+            arr[v] = a
+        y = a + stop_minutes[v, 0] + stop_minutes[v, 1]
+        if y < ready[v]:
+            ready[v] = y
+        for e in range(fp_indptr[v], fp_indptr[v + 1]):
+            w = fp_indices[e]
+            x = a + fp_minutes[e]
+            if x < arr[w]:
+                arr[w] = x
+            y = x + stop_minutes[w, 1]
+            if y < ready[w]:
+                ready[w] = y
+
+
+@njit(cache=True, parallel=True)
+def earliest_many(conn_int, conn_time, stop_minutes, fp_indptr, fp_indices, fp_minutes, origins,
+                  depart_minutes, out):
+    """Earliest arrival from each of ``origins`` left at ``depart_minutes[i]`` (parallel).
+
+    ``out`` (float64, shape (n_origins, S)) receives the minutes after midnight of the earliest
+    arrival at every stop; ``inf`` where unreachable; ``depart_minutes[i]`` at the origin.
+    """
+    n = stop_minutes.shape[0]
+    n_trips = 0
+    for c in range(conn_int.shape[0]):
+        if conn_int[c, 2] + 1 > n_trips:
+            n_trips = conn_int[c, 2] + 1
+    for i in prange(origins.shape[0]):
+        ready = np.empty(n, dtype=np.float64)
+        out_at = np.empty(n, dtype=np.float64)
+        trip_on = np.empty(n_trips, dtype=np.bool_)
+        _scan_one(conn_int, conn_time, stop_minutes, fp_indptr, fp_indices, fp_minutes,
+                  origins[i], depart_minutes[i], out[i], ready, out_at, trip_on)
+
+
+@njit(cache=True, nogil=True)
+def earliest_rounds(conn_int, conn_time, stop_minutes, fp_indptr, fp_indices, fp_minutes, origin,
+                    t, out_at, alight_conn, board_conn, ready_from):
+    """Earliest arrival from ``origin`` left at ``t`` with at most 1, 2, ... K trips, with journeys.
+
+    Round ``r`` (0-based) is the ``(r + 1)``-th trip. Outputs (shape (K, S); K = rows given):
+    ``out_at[r, s]`` the earliest time one is out at ``s`` after alighting from a trip ridden as
+    the ``(r + 1)``-th (``inf`` if none); ``alight_conn[r, s]`` and ``board_conn[r, s]`` the
+    connections alighted from and boarded at for it; ``ready_from[r, u]`` the stop alighted at in
+    round ``r - 1`` from which one was first ready to board at ``u`` in round ``r`` (-1: from the
+    origin, by the origin's footpath when ``u != origin``). Arrival at a stop by a footpath after
+    the last trip is left to the caller (``out_at`` plus the walk). A trip is ridden in the
+    smallest round in which it can be boarded so far, so ``min(out_at[:r + 1, s])`` is the earliest
+    arrival at ``s`` with at most ``r + 1`` trips (the Pareto set of arrival and changes).
+    """
+    K = out_at.shape[0]
+    n = out_at.shape[1]
+    n_trips = 0
+    for c in range(conn_int.shape[0]):
+        if conn_int[c, 2] + 1 > n_trips:
+            n_trips = conn_int[c, 2] + 1
+    ready = np.full((K, n), np.inf)
+    trip_round = np.full(n_trips, K, dtype=np.int64)
+    trip_board = np.full(n_trips, -1, dtype=np.int64)
+    for r in range(K):
+        for s in range(n):
+            out_at[r, s] = np.inf
+            alight_conn[r, s] = -1
+            board_conn[r, s] = -1
+            ready_from[r, s] = -1
+    ready[0, origin] = t + stop_minutes[origin, 1]
+    for e in range(fp_indptr[origin], fp_indptr[origin + 1]):
+        w = fp_indices[e]
+        y = t + fp_minutes[e] + stop_minutes[w, 1]
+        if y < ready[0, w]:
+            ready[0, w] = y
+    for c in range(_first_at_or_after(conn_time, t), conn_time.shape[0]):
+        u = conn_int[c, 0]
+        k = conn_int[c, 2]
+        d = conn_time[c, 0]
+        for r in range(trip_round[k]):
+            if ready[r, u] <= d:
+                trip_round[k] = r
+                trip_board[k] = c
+                break
+        r = trip_round[k]
+        if r >= K:
+            continue
+        v = conn_int[c, 1]
+        a = conn_time[c, 1] + stop_minutes[v, 2]
+        if a >= out_at[r, v]:
+            continue
+        out_at[r, v] = a
+        alight_conn[r, v] = c
+        board_conn[r, v] = trip_board[k]
+        if r + 1 < K:
+            y = a + stop_minutes[v, 0] + stop_minutes[v, 1]
+            if y < ready[r + 1, v]:
+                ready[r + 1, v] = y
+                ready_from[r + 1, v] = v
+            for e in range(fp_indptr[v], fp_indptr[v + 1]):
+                w = fp_indices[e]
+                y = a + fp_minutes[e] + stop_minutes[w, 1]
+                if y < ready[r + 1, w]:
+                    ready[r + 1, w] = y
+                    ready_from[r + 1, w] = v
+
+
+@njit(cache=True, nogil=True)
+def _query(prof_dep, prof_arr, lo, length, x):
+    """Earliest arrival of a stop profile (deps decreasing from ``lo``) boarding at or after x."""
+    if length == 0 or prof_dep[lo] < x:
+        return np.inf
+    a = 0
+    b = length - 1  # invariant: prof_dep[lo + a] >= x; find the last such index
+    while a < b:
+        mid = (a + b + 1) >> 1
+        if prof_dep[lo + mid] >= x:
+            a = mid
+        else:
+            b = mid - 1
+    return prof_arr[lo + a]
+
+
+@njit(cache=True, nogil=True)
+def _percentile_sorted(vals, p):
+    """Linear-interpolation percentile (numpy's default) of sorted ``vals``; inf stays inf."""
+    m = vals.shape[0]
+    pos = p / 100.0 * (m - 1)
+    lo = int(np.floor(pos))
+    if lo >= m - 1:
+        return vals[m - 1]
+    frac = pos - lo
+    if frac == 0.0:
+        return vals[lo]
+    if vals[lo + 1] == np.inf:
+        return np.inf
+    return vals[lo] + frac * (vals[lo + 1] - vals[lo])
+
+
+@njit(cache=True, nogil=True)
+def _profile_target(conn_int, conn_time, stop_minutes, fp_indptr, fp_indices, fp_minutes,
+                    rfp_indptr, rfp_indices, rfp_minutes, prof_start, g, window, within,
+                    percentiles, origins, out_fast, out_pct, out_counts, out_first_last,
+                    trip_best, prof_len, prof_dep, prof_arr, walk_to_g, fast, vals, buf_l, buf_a):
+    """Backward profile scan towards target ``g``, then the statistics of every origin."""
+    n = stop_minutes.shape[0]
+    ws = window[0]
+    we = window[0] + window[1]
+    for k in range(trip_best.shape[0]):
+        trip_best[k] = np.inf
+    for s in range(n):
+        prof_len[s] = 0
+        walk_to_g[s] = np.inf
+        fast[s] = np.inf
+    for e in range(rfp_indptr[g], rfp_indptr[g + 1]):
+        w = rfp_indices[e]
+        if rfp_minutes[e] < walk_to_g[w]:
+            walk_to_g[w] = rfp_minutes[e]
+    for c in range(conn_time.shape[0] - 1, -1, -1):
+        u = conn_int[c, 0]
+        v = conn_int[c, 1]
+        k = conn_int[c, 2]
+        d = conn_time[c, 0]
+        av = conn_time[c, 1] + stop_minutes[v, 2]
+        tau = trip_best[k]
+        if v == g:
+            if av < tau:
+                tau = av
+        elif av + walk_to_g[v] < tau:
+            tau = av + walk_to_g[v]
+        q = _query(prof_dep, prof_arr, prof_start[v], prof_len[v],
+                   av + stop_minutes[v, 0] + stop_minutes[v, 1])
+        if q < tau:
+            tau = q
+        for e in range(fp_indptr[v], fp_indptr[v + 1]):
+            w = fp_indices[e]
+            q = _query(prof_dep, prof_arr, prof_start[w], prof_len[w],
+                       av + fp_minutes[e] + stop_minutes[w, 1])
+            if q < tau:
+                tau = q
+        if tau < trip_best[k]:
+            trip_best[k] = tau
+        if tau == np.inf:
+            continue
+        # the fastest journey leaving in the window: every boarding counts, dominated or not
+        lu = d - stop_minutes[u, 1]
+        if lu >= ws and lu < we and tau - lu < fast[u]:
+            fast[u] = tau - lu
+        for e in range(rfp_indptr[u], rfp_indptr[u + 1]):
+            w = rfp_indices[e]
+            lw = lu - rfp_minutes[e]
+            if lw >= ws and lw < we and tau - lw < fast[w]:
+                fast[w] = tau - lw
+        lo = prof_start[u]
+        m = prof_len[u]
+        if m == 0 or tau < prof_arr[lo + m - 1]:
+            if m > 0 and prof_dep[lo + m - 1] == d:
+                prof_arr[lo + m - 1] = tau
+            else:
+                prof_dep[lo + m] = d
+                prof_arr[lo + m] = tau
+                prof_len[u] = m + 1
+    n_w = vals.shape[0]
+    for i in range(origins.shape[0]):
+        o = origins[i]
+        if o == g:
+            out_fast[i, g] = 0.0
+            for p in range(percentiles.shape[0]):
+                out_pct[p, i, g] = 0.0
+            out_counts[0, i, g] = 0
+            out_counts[1, i, g] = 0
+            out_first_last[0, i, g] = np.nan
+            out_first_last[1, i, g] = np.nan
+            continue
+        walk = np.inf
+        for e in range(fp_indptr[o], fp_indptr[o + 1]):
+            if fp_indices[e] == g and fp_minutes[e] < walk:
+                walk = fp_minutes[e]
+        # the origin's profile: its own boardings and those after its footpaths, by leave time
+        m = 0
+        lo = prof_start[o]
+        for j in range(prof_len[o] - 1, -1, -1):  # increasing departure
+            buf_l[m] = prof_dep[lo + j] - stop_minutes[o, 1]
+            buf_a[m] = prof_arr[lo + j]
+            m += 1
+        merged = False
+        for e in range(fp_indptr[o], fp_indptr[o + 1]):
+            w = fp_indices[e]
+            lw = prof_start[w]
+            shift = fp_minutes[e] + stop_minutes[w, 1]
+            for j in range(prof_len[w] - 1, -1, -1):
+                buf_l[m] = prof_dep[lw + j] - shift
+                buf_a[m] = prof_arr[lw + j]
+                m += 1
+                merged = True
+        if merged:
+            order = np.argsort(buf_l[:m], kind="mergesort")
+            sl = buf_l[:m][order].copy()
+            sa = buf_a[:m][order].copy()
+            buf_l[:m] = sl
+            buf_a[:m] = sa
+        # Pareto filter from the latest leave time down: keep strictly smaller arrivals
+        best = np.inf
+        keep = 0
+        for j in range(m - 1, -1, -1):
+            if buf_a[j] < best:
+                best = buf_a[j]
+                if keep > 0 and buf_l[j] == buf_l[m - keep]:
+                    buf_a[m - keep] = buf_a[j]  # same leave time, earlier arrival
+                else:
+                    keep += 1
+                    buf_l[m - keep] = buf_l[j]
+                    buf_a[m - keep] = buf_a[j]
+        start = m - keep
+        n_win = 0
+        n_day = 0
+        for j in range(start, m):
+            ok = buf_a[j] - buf_l[j] <= within
+            if ok:
+                n_day += 1
+                if buf_l[j] >= ws and buf_l[j] < we:
+                    n_win += 1
+        out_counts[0, i, g] = n_win
+        out_counts[1, i, g] = n_day
+        if keep > 0:
+            out_first_last[0, i, g] = buf_l[start]
+            out_first_last[1, i, g] = buf_l[m - 1]
+        else:
+            out_first_last[0, i, g] = np.nan
+            out_first_last[1, i, g] = np.nan
+        f = fast[o]
+        if walk < f:
+            f = walk
+        out_fast[i, g] = f
+        j = start
+        for step in range(n_w):
+            t = ws + step
+            while j < m and buf_l[j] < t:
+                j += 1
+            x = buf_a[j] - t if j < m else np.inf
+            if walk < x:
+                x = walk
+            vals[step] = x
+        if n_w > 0:
+            vals.sort()
+            for p in range(percentiles.shape[0]):
+                out_pct[p, i, g] = _percentile_sorted(vals, percentiles[p])
+        else:
+            for p in range(percentiles.shape[0]):
+                out_pct[p, i, g] = np.nan
+
+
+@njit(cache=True, parallel=True)
+def profile_many(conn_int, conn_time, stop_minutes, fp_indptr, fp_indices, fp_minutes,
+                 rfp_indptr, rfp_indices, rfp_minutes, window, within, percentiles, origins,
+                 out_fast, out_pct, out_counts, out_first_last):
+    """Departure-window statistics from each of ``origins`` to every stop (parallel over stops).
+
+    One backward profile scan per target stop (the profile Connection Scan of Dibbelt et al.):
+    each stop keeps its Pareto set of (departure, earliest arrival at the target) boardings, so
+    every origin's whole-day profile comes out of one pass over the connections. ``rfp_*`` is the
+    footpath CSR reversed (row ``u``: the stops that walk to ``u``). ``window`` = (start, length)
+    in minutes (length a whole number); ``within`` the longest journey counted (``inf``: all).
+
+    Outputs, row ``i`` for ``origins[i]``, column for the target stop:
+    ``out_fast`` (O, S) the fastest journey leaving in ``[start, start + length)``: arrival minus
+    the time one leaves the origin (board and walk included, no initial wait);
+    ``out_pct`` (P, O, S) the percentiles over the minutes ``t = start, start + 1, ...`` of the
+    window of (earliest arrival leaving at ``t``) - ``t``;
+    ``out_counts`` (2, O, S) int64: useful departures (Pareto-optimal leave times) in the window
+    and over the whole day whose journey takes at most ``within`` minutes;
+    ``out_first_last`` (2, O, S): the first and last useful leave times of the day (NaN if none).
+    """
+    n = stop_minutes.shape[0]
+    C = conn_time.shape[0]
+    n_trips = 0
+    for c in range(C):
+        if conn_int[c, 2] + 1 > n_trips:
+            n_trips = conn_int[c, 2] + 1
+    prof_start = np.zeros(n + 1, dtype=np.int64)
+    for c in range(C):
+        prof_start[conn_int[c, 0] + 1] += 1
+    for s in range(n):
+        prof_start[s + 1] += prof_start[s]
+    widest = 0
+    for s in range(n):
+        m = prof_start[s + 1] - prof_start[s]
+        for e in range(fp_indptr[s], fp_indptr[s + 1]):
+            w = fp_indices[e]
+            m += prof_start[w + 1] - prof_start[w]
+        if m > widest:
+            widest = m
+    n_w = int(window[1])
+    for g in prange(n):
+        _profile_target(conn_int, conn_time, stop_minutes, fp_indptr, fp_indices, fp_minutes,
+                        rfp_indptr, rfp_indices, rfp_minutes, prof_start, g, window, within,
+                        percentiles, origins, out_fast, out_pct, out_counts, out_first_last,
+                        np.empty(n_trips, dtype=np.float64), np.empty(n, dtype=np.int64),
+                        np.empty(C, dtype=np.float64), np.empty(C, dtype=np.float64),
+                        np.empty(n, dtype=np.float64), np.empty(n, dtype=np.float64),
+                        np.empty(n_w, dtype=np.float64), np.empty(widest + 1, dtype=np.float64),
+                        np.empty(widest + 1, dtype=np.float64))

@@ -34,6 +34,7 @@ Method
 - Correctness: every run's core result is compared with scipy's (``allclose``); sampled rows of
   igraph and networkx too.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -70,14 +71,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic graphs")
     parser.add_argument("--repeats", type=int, help="timed runs per method (default 3, quick 3)")
     parser.add_argument("--threads", type=int, help="numba threads for the core (default: all)")
-    parser.add_argument("--quick", action="store_true",
-                        help=f"sizes {QUICK_SIZES}, no networkx beyond 1,000 nodes (under 90 s)")
-    parser.add_argument("--check", action="store_true",
-                        help="exit 1 if the core is slower than scipy on a graph of >= 1,000 nodes "
-                             "or disagrees with it")
+    parser.add_argument(
+        "--quick", action="store_true", help=f"sizes {QUICK_SIZES}, no networkx beyond 1,000 nodes (under 90 s)"
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 if the core is slower than scipy on a graph of >= 1,000 nodes or disagrees with it",
+    )
     parser.add_argument("--network", help="also benchmark this network's compiled graph (e.g. yrd)")
-    parser.add_argument("--skip", nargs="*", default=[],
-                        help="methods to leave out (igraph, networkx, 'core 1t', core+pred, bfs)")
+    parser.add_argument(
+        "--skip", nargs="*", default=[], help="methods to leave out (igraph, networkx, 'core 1t', core+pred, bfs)"
+    )
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     parser.add_argument("--force", action="store_true", help="overwrite an existing --json file")
     args = parser.parse_args(argv)
@@ -108,13 +113,19 @@ def main(argv: list[str] | None = None) -> int:
         if row["mismatch"]:
             failures.append(f"{label}: results differ from scipy ({row['mismatch']})")
         if row["n"] >= 1000 and row["ratio"]["scipy/core"] < 1.0:
-            failures.append(f"{label}: core {row['seconds']['core']:.3f} s is slower than scipy "
-                            f"{row['seconds']['scipy']:.3f} s")
+            failures.append(
+                f"{label}: core {row['seconds']['core']:.3f} s is slower than scipy {row['seconds']['scipy']:.3f} s"
+            )
     print("\n" + _markdown(rows))
     if args.json:
-        result = {"machine": _machine_line(threads), "warm_up_s": warm_s, "threads": threads,
-                  "repeats": repeats, "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
-                  "graphs": rows}
+        result = {
+            "machine": _machine_line(threads),
+            "warm_up_s": warm_s,
+            "threads": threads,
+            "repeats": repeats,
+            "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
+            "graphs": rows,
+        }
         _write_atomic(args.json, json.dumps(result, indent=2, default=float))
     if args.check and failures:
         print("\nCHECK FAILED:\n  " + "\n  ".join(failures))
@@ -128,14 +139,12 @@ def _bench_graph(label, g, repeats, threads, quick, skip):
     g = sp.csr_matrix(g)
     n = g.shape[0]
     indptr, indices, minutes = g.indptr, g.indices, g.data
-    kg = paths._KernelGraph.build(indptr.astype(np.int32), indices.astype(np.int32),
-                                  minutes.astype(np.float64), n)
+    kg = paths._KernelGraph.build(indptr.astype(np.int32), indices.astype(np.int32), minutes.astype(np.float64), n)
     all_nodes = np.arange(n, dtype=np.int32)
     methods = {
         "core": lambda: paths.all_pairs_minutes(g, n_threads=threads),
         "core 1t": lambda: paths.all_pairs_minutes(g, n_threads=1),
-        "core+pred": lambda: paths.shortest_minutes(indptr, indices, minutes, predecessors=True,
-                                                    n_threads=threads),
+        "core+pred": lambda: paths.shortest_minutes(indptr, indices, minutes, predecessors=True, n_threads=threads),
         "scipy": lambda: shortest_path(g, method="D"),
         "bfs": lambda: _bfs(kg, all_nodes, threads),
     }
@@ -178,24 +187,32 @@ def _bench_graph(label, g, repeats, threads, quick, skip):
     for name, ts in times.items():
         med = statistics.median(ts)
         seconds[name] = med * (n / sampled[name]) if name in sampled else med
-    peak_mb = {name: _peak_mb(run) for name, run in methods.items()
-               if name in ("core", "core+pred", "scipy", "igraph")}
+    peak_mb = {name: _peak_mb(run) for name, run in methods.items() if name in ("core", "core+pred", "scipy", "igraph")}
     ratio = {f"{name}/core": seconds[name] / seconds["core"] for name in seconds if name != "core"}
     if "core 1t" in seconds:
         ratio["scipy/core 1t"] = seconds["scipy"] / seconds["core 1t"]
     ratio["core/bfs"] = seconds["core"] / seconds["bfs"] if "bfs" in seconds else float("nan")
     zero = int((g.data == 0).sum())
-    return {"graph": label, "n": n, "edges": int(g.nnz), "zero_edges": zero,
-            "mean_out_degree": g.nnz / max(n, 1), "seconds": seconds, "ratio": ratio,
-            "sampled_origins": sampled, "peak_python_mb": peak_mb,
-            "result_mb": n * n * 8 / 1e6, "repeats": repeats, "mismatch": ", ".join(mismatch)}
+    return {
+        "graph": label,
+        "n": n,
+        "edges": int(g.nnz),
+        "zero_edges": zero,
+        "mean_out_degree": g.nnz / max(n, 1),
+        "seconds": seconds,
+        "ratio": ratio,
+        "sampled_origins": sampled,
+        "peak_python_mb": peak_mb,
+        "result_mb": n * n * 8 / 1e6,
+        "repeats": repeats,
+        "mismatch": ", ".join(mismatch),
+    }
 
 
 def _bfs(kg, nodes, threads):
     out = np.empty((nodes.shape[0], nodes.shape[0]), dtype=np.float64)
     with kernels.thread_limit(threads) as t:
-        kernels.hops_many_to_many(kg.indptr, kg.indices, kg.kernel_node[nodes], kg.kernel_node,
-                                  4 * t, out)
+        kernels.hops_many_to_many(kg.indptr, kg.indices, kg.kernel_node[nodes], kg.kernel_node, 4 * t, out)
     return out
 
 
@@ -203,8 +220,7 @@ def _igraph_method(g, k):
     import igraph as ig
 
     coo = g.tocoo()
-    graph = ig.Graph(n=g.shape[0], edges=list(zip(coo.row.tolist(), coo.col.tolist())),
-                     directed=True)
+    graph = ig.Graph(n=g.shape[0], edges=list(zip(coo.row.tolist(), coo.col.tolist())), directed=True)
     weights = coo.data.tolist()
     sources = list(range(k))
 
@@ -282,16 +298,22 @@ def _markdown(rows, header=True) -> str:
     cols = ["core", "core 1t", "core+pred", "scipy", "igraph", "networkx", "bfs"]
     lines = []
     if header:
-        lines.append("| graph | nodes | edges | " + " | ".join(f"{c} s" for c in cols)
-                     + " | scipy/core | scipy/core 1t | igraph/core | networkx/core | core/bfs | core peak MB"
-                     " | scipy peak MB | result MB |")
+        lines.append(
+            "| graph | nodes | edges | "
+            + " | ".join(f"{c} s" for c in cols)
+            + " | scipy/core | scipy/core 1t | igraph/core | networkx/core | core/bfs | core peak MB"
+            " | scipy peak MB | result MB |"
+        )
         lines.append("|" + "---|" * (3 + len(cols) + 8))
     for r in rows:
         cells = [r["graph"], str(r["n"]), str(r["edges"])]
         for c in cols:
             s = r["seconds"].get(c)
-            mark = f" (~{r['sampled_origins'][c]} orig.)" if c in r["sampled_origins"] and \
-                r["sampled_origins"][c] < r["n"] else ""
+            mark = (
+                f" (~{r['sampled_origins'][c]} orig.)"
+                if c in r["sampled_origins"] and r["sampled_origins"][c] < r["n"]
+                else ""
+            )
             cells.append("-" if s is None else f"{s:.3f}{mark}")
         for key in ("scipy/core", "scipy/core 1t", "igraph/core", "networkx/core", "core/bfs"):
             v = r["ratio"].get(key)

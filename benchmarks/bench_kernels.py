@@ -11,6 +11,7 @@ renumbered order (neighbours, as in a full all-pairs run; a scattered subset of 
 less of its searches), into a preallocated output (so no page faults are timed), on one thread; scipy's Dijkstra on a quarter of the same origins. Each method
 runs 5 times, interleaved; the minimum is reported (the least disturbed run on a shared machine).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,13 +37,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--origins", type=int, default=2000, help="origins timed per graph")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args(argv)
-    print("| nodes | buckets | buckets + pred | heap | bfs (floor) | scipy | buckets / bfs "
-          "| scipy / buckets |")
+    print("| nodes | buckets | buckets + pred | heap | bfs (floor) | scipy | buckets / bfs | scipy / buckets |")
     print("|---|---|---|---|---|---|---|---|")
     for n in args.sizes:
         g = rail_like_graph(n)
-        kg = paths._KernelGraph.build(g.indptr.astype(np.int32), g.indices.astype(np.int32),
-                                      g.data.astype(np.float64), n)
+        kg = paths._KernelGraph.build(
+            g.indptr.astype(np.int32), g.indices.astype(np.int32), g.data.astype(np.float64), n
+        )
         width, n_buckets = paths._choose_queue(kg, "auto")
         k = min(n, args.origins)
         # the first k nodes in the renumbered order: neighbours, as in a full all-pairs run
@@ -52,17 +53,21 @@ def main(argv: list[str] | None = None) -> int:
         none = np.empty((0, 0), dtype=np.int32)
 
         def many(w, nb, p):
-            kernels.many_to_many(kg.indptr, kg.indices, kg.weights, kg.kernel_node[origins],
-                                 kg.kernel_node, kg.node_id, w, nb, 1, out, p)
+            kernels.many_to_many(
+                kg.indptr, kg.indices, kg.weights, kg.kernel_node[origins], kg.kernel_node, kg.node_id, w, nb, 1, out, p
+            )
 
         methods = {
             "buckets": (lambda: many(width, n_buckets, none), k),
             "buckets + pred": (lambda: many(width, n_buckets, pred), k),
             "heap": (lambda: many(0.0, 0, none), k),
-            "bfs": (lambda: kernels.hops_many_to_many(kg.indptr, kg.indices, kg.kernel_node[origins],
-                                                      kg.kernel_node, 1, out), k),
-            "scipy": (lambda: shortest_path(g, method="D", indices=origins[: max(1, k // 4)]),
-                      max(1, k // 4)),
+            "bfs": (
+                lambda: kernels.hops_many_to_many(
+                    kg.indptr, kg.indices, kg.kernel_node[origins], kg.kernel_node, 1, out
+                ),
+                k,
+            ),
+            "scipy": (lambda: shortest_path(g, method="D", indices=origins[: max(1, k // 4)]), max(1, k // 4)),
         }
         best = {name: np.inf for name in methods}
         with kernels.thread_limit(1):
@@ -73,8 +78,11 @@ def main(argv: list[str] | None = None) -> int:
                     t0 = time.perf_counter()
                     run()
                     best[name] = min(best[name], (time.perf_counter() - t0) / count * 1e6)
-        print(f"| {n:,} | " + " | ".join(f"{best[m]:.1f}" for m in methods)
-              + f" | {best['buckets'] / best['bfs']:.2f} | {best['scipy'] / best['buckets']:.2f} |")
+        print(
+            f"| {n:,} | "
+            + " | ".join(f"{best[m]:.1f}" for m in methods)
+            + f" | {best['buckets'] / best['bfs']:.2f} | {best['scipy'] / best['buckets']:.2f} |"
+        )
     return 0
 
 

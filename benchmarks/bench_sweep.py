@@ -9,6 +9,7 @@ The sweep runs on Dask's local threaded scheduler. The naive loop (a scenario ap
 to give the same minutes. The kernels are loaded (numba cache) or compiled before timing; that time is
 reported apart. Not a timed test: the machine is shared and noisy.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,8 +40,9 @@ def main(argv=None) -> int:
     goal = transit.load_goal(args.goal)
 
     t = time.perf_counter()
-    warm = sweep(goal, net, [net.tables["sections"].query("status != 'open'")["line_id"].iloc[0]],
-                 scheduler="synchronous")
+    warm = sweep(
+        goal, net, [net.tables["sections"].query("status != 'open'")["line_id"].iloc[0]], scheduler="synchronous"
+    )
     jit_s = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -64,20 +66,30 @@ def main(argv=None) -> int:
     tm = result.timings_s
     per_eval = tm["evaluate_s"] / n
     per_total = (sweep_s + frame_s) / n
-    print(f"goal {goal.id}, {k} projects ({args.projects}), {n:,} combinations, scheduler {args.scheduler}, "
-          f"evaluation {result.evaluation}: {result.evaluation_note}")
+    print(
+        f"goal {goal.id}, {k} projects ({args.projects}), {n:,} combinations, scheduler {args.scheduler}, "
+        f"evaluation {result.evaluation}: {result.evaluation_note}"
+    )
     print(f"  kernels loaded/compiled + a 2-combination warm-up sweep: {jit_s:.1f} s (not counted)")
-    print(f"  sweep(): {sweep_s:.2f} s = candidate projects {tm['projects_s']:.2f} + base check_goal "
-          f"{tm['base_check_s']:.2f} + union graph {tm['model_s']:.2f} + evaluate {tm['evaluate_s']:.2f} "
-          f"(+ {sweep_s - tm['total_s']:.2f} other)")
+    print(
+        f"  sweep(): {sweep_s:.2f} s = candidate projects {tm['projects_s']:.2f} + base check_goal "
+        f"{tm['base_check_s']:.2f} + union graph {tm['model_s']:.2f} + evaluate {tm['evaluate_s']:.2f} "
+        f"(+ {sweep_s - tm['total_s']:.2f} other)"
+    )
     print(f"  .frame ({len(frame):,} rows): {frame_s:.2f} s; .summary_markdown(): {summary_s:.2f} s")
-    print(f"  incremental: {1 / per_eval:,.0f} combinations/s evaluating, {1 / per_total:,.0f}/s end to end "
-          f"(sweep + frame)")
-    print(f"  naive loop: {1 / naive_per:.2f} combinations/s ({naive_per:.2f} s each, {len(pick)} timed); "
-          f"same minutes: {same}")
+    print(
+        f"  incremental: {1 / per_eval:,.0f} combinations/s evaluating, {1 / per_total:,.0f}/s end to end "
+        f"(sweep + frame)"
+    )
+    print(
+        f"  naive loop: {1 / naive_per:.2f} combinations/s ({naive_per:.2f} s each, {len(pick)} timed); "
+        f"same minutes: {same}"
+    )
     ratio_eval, ratio_total = naive_per / per_eval, naive_per / per_total
-    print(f"  speed-up: {ratio_eval:,.0f}x evaluating, {ratio_total:,.0f}x end to end "
-          f"(goal {GOAL_RATIO:g}x); sweep + frame {sweep_s + frame_s:.1f} s (goal <= {GOAL_S:g} s)")
+    print(
+        f"  speed-up: {ratio_eval:,.0f}x evaluating, {ratio_total:,.0f}x end to end "
+        f"(goal {GOAL_RATIO:g}x); sweep + frame {sweep_s + frame_s:.1f} s (goal <= {GOAL_S:g} s)"
+    )
     ok = same and sweep_s + frame_s <= GOAL_S and ratio_total >= GOAL_RATIO
     del warm
     return 0 if ok or not args.check else 1

@@ -18,6 +18,7 @@ A graph is generated from ``(n_stations, seed)`` alone:
 The result is a CSR matrix of minutes with out-degree about 4-10, a few zero-minute edges and
 mostly one strongly connected component, which is what the YRD rail and air graph looks like.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -116,6 +117,6 @@ def _add_line(line, xy_km, speed_kmh, rng, add) -> None:
     for i in range(len(line)):
         for skip, p in ((2, 0.4), (4, 0.15)):
             if i + skip < len(line) and rng.random() < p:
-                m = 0.85 * sum(run[i:i + skip])
+                m = 0.85 * sum(run[i : i + skip])
                 add(line[i], line[i + skip], m)
                 add(line[i + skip], line[i], m)

@@ -26,6 +26,7 @@ Usage::
 
 Needs the timetable workbook (``$TRANSIT_SHARED_DATA`` or ``../shared``); exits 2 without it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,8 +54,9 @@ from transit.timetable.workbook import TIMETABLE_DATE, load_workbook
 #: The start/stop loss is physics, not fitted (it trades off against the other allowances and the fit
 #: cannot tell them apart): uniform acceleration 0.35 m/s^2 and braking 0.5 m/s^2 lose
 #: v/2 (1/a + 1/b), 1.2 min per 100 km/h; dwell 2 min (the usual scheduled stop of a G train).
-START = ModelParams(max_operating_kmh=300.0, mid_design_operating_kmh=200.0,
-                    stop_loss_minutes_per_100kmh=1.2, dwell_minutes=2.0)
+START = ModelParams(
+    max_operating_kmh=300.0, mid_design_operating_kmh=200.0, stop_loss_minutes_per_100kmh=1.2, dwell_minutes=2.0
+)
 
 #: Parameters fitted again for the lines of these categories, stored in ``[running_time.<category>]``:
 #: intercity lines (城际) and conventional lines carrying D trains, whose fastest trains stop far more
@@ -102,10 +104,16 @@ def screen(frame: pd.DataFrame) -> pd.Series:
     top = operating_kmh(speeds, START)
     pure = (frame[cols].to_numpy() * (60.0 / top)[None, :]).sum(axis=1)
     default = _model(frame, START)
-    reason = np.where(frame["minutes"].to_numpy() < pure,
-                      "faster than the 2016 operating speed allows: another route or chainage too long", "")
-    reason = np.where((reason == "") & (frame["minutes"].to_numpy() > 2.0 * default),
-                      "over twice the physical model: the fastest train runs a detour", reason)
+    reason = np.where(
+        frame["minutes"].to_numpy() < pure,
+        "faster than the 2016 operating speed allows: another route or chainage too long",
+        "",
+    )
+    reason = np.where(
+        (reason == "") & (frame["minutes"].to_numpy() > 2.0 * default),
+        "over twice the physical model: the fastest train runs a detour",
+        reason,
+    )
     return pd.Series(reason, index=frame.index)
 
 
@@ -130,8 +138,8 @@ def fit(frame: pd.DataFrame, start: ModelParams = START) -> tuple[dict, object]:
     groups = frame.groupby(["station_a", "station_b"]).ngroup().to_numpy()
 
     def table(x) -> dict:
-        t = {**base, **dict(zip(names, map(float, x[:len(names)])))}
-        for (c, n), v in zip(over, x[len(names):]):
+        t = {**base, **dict(zip(names, map(float, x[: len(names)])))}
+        for (c, n), v in zip(over, x[len(names) :]):
             t.setdefault(c, {})[n] = float(v)
         return t
 
@@ -169,20 +177,21 @@ DOC = {
 def toml_table(params: dict, n_pairs: int, summary: dict, min_daily_trains: int) -> str:
     """The ``[running_time]`` table for network.toml, with comments."""
     today = dt.date.today().isoformat()
-    which = (f" (both with at least {min_daily_trains} trains a day)" if min_daily_trains else "")
-    out = ["[running_time]",
-           f"# Fitted by scripts/calibrate_running_time.py on {today} against the fastest direct trains",
-           f"# of the 12306 timetable of 2016-03-10: {n_pairs} station pairs on a common line{which};",
-           f"# median absolute error {summary['median_abs_pct']:.1f} %, {summary['within_10']:.0%} within 10 %, "
-           f"{summary['within_20']:.0%} within 20 %. See docs/running_time.md."]
+    which = f" (both with at least {min_daily_trains} trains a day)" if min_daily_trains else ""
+    out = [
+        "[running_time]",
+        f"# Fitted by scripts/calibrate_running_time.py on {today} against the fastest direct trains",
+        f"# of the 12306 timetable of 2016-03-10: {n_pairs} station pairs on a common line{which};",
+        f"# median absolute error {summary['median_abs_pct']:.1f} %, {summary['within_10']:.0%} within 10 %, "
+        f"{summary['within_20']:.0%} within 20 %. See docs/running_time.md.",
+    ]
     for k, v in params.items():
         if k in DOC:
             out.append(f"{k} = {round(float(v), 4)}   # {DOC[k]}")
     out.append('calibrated_on = "2016-03-10"   # the timetable day the parameters reproduce')
     for cat, sub in params.items():
         if isinstance(sub, dict):
-            out += ["", f"[running_time.{cat}]",
-                    f"# Overrides for {cat} lines, fitted in the same run."]
+            out += ["", f"[running_time.{cat}]", f"# Overrides for {cat} lines, fitted in the same run."]
             out += [f"{k} = {round(float(v), 4)}   # {DOC[k]}" for k, v in sub.items()]
     return "\n".join(out)
 
@@ -220,31 +229,43 @@ def describe(rep: pd.DataFrame) -> None:
     print("by line category:")
     for cat, g in rep.groupby("category"):
         s = error_summary(g["error_pct"])
-        print(f"  {cat:<13} n={s['n']:4d} median {s['median_abs_pct']:5.1f} %  within 10 %: "
-              f"{s['within_10']:4.0%}  within 20 %: {s['within_20']:4.0%}  bias "
-              f"{np.median(g['error_pct']):+.1f} %")
+        print(
+            f"  {cat:<13} n={s['n']:4d} median {s['median_abs_pct']:5.1f} %  within 10 %: "
+            f"{s['within_10']:4.0%}  within 20 %: {s['within_20']:4.0%}  bias "
+            f"{np.median(g['error_pct']):+.1f} %"
+        )
     print("by distance:")
     for b, g in rep.groupby(pd.cut(rep["km"], [0, 50, 100, 200, 400, 800, 3000]), observed=True):
         s = error_summary(g["error_pct"])
-        print(f"  {str(b):<12} n={s['n']:4d} median {s['median_abs_pct']:5.1f} %  bias "
-              f"{np.median(g['error_pct']):+.1f} %")
+        print(
+            f"  {str(b):<12} n={s['n']:4d} median {s['median_abs_pct']:5.1f} %  bias {np.median(g['error_pct']):+.1f} %"
+        )
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--network", default="yrd", help="network name or folder (default yrd)")
     ap.add_argument("--timetable", default=None, help="path of hsr_timetable_20160310.xlsx")
-    ap.add_argument("--min-daily-trains", type=int, default=MAIN_STATION_MIN_TRAINS,
-                    help="fit on pairs of stations with at least this many trains a day "
-                         f"(default {MAIN_STATION_MIN_TRAINS}, the main stations of the validation; 0: all)")
+    ap.add_argument(
+        "--min-daily-trains",
+        type=int,
+        default=MAIN_STATION_MIN_TRAINS,
+        help="fit on pairs of stations with at least this many trains a day "
+        f"(default {MAIN_STATION_MIN_TRAINS}, the main stations of the validation; 0: all)",
+    )
     ap.add_argument("--out", default=None, help="write the calibration pairs with errors to this CSV")
     ap.add_argument("--force", action="store_true", help="overwrite --out if it exists")
-    ap.add_argument("--keep-suspect-lines", action="store_true",
-                    help="keep the other pairs of a line where some pair is faster than its km and top "
-                         "speed allow (left out by default: such a line's chainage is suspect)")
-    ap.add_argument("--write", action="store_true",
-                    help="write the fitted [running_time] table into the network's network.toml "
-                         "(only that table is replaced)")
+    ap.add_argument(
+        "--keep-suspect-lines",
+        action="store_true",
+        help="keep the other pairs of a line where some pair is faster than its km and top "
+        "speed allow (left out by default: such a line's chainage is suspect)",
+    )
+    ap.add_argument(
+        "--write",
+        action="store_true",
+        help="write the fitted [running_time] table into the network's network.toml (only that table is replaced)",
+    )
     args = ap.parse_args(argv)
     try:
         timetable = load_workbook(args.timetable)
@@ -261,35 +282,44 @@ def main(argv=None) -> int:
         frame.loc[frame["line_id"].isin(suspect) & (frame["reason"] == ""), "reason"] = "line with suspect chainage"
     kept = frame[frame["reason"] == ""]
     # a pair is kept if at least one of its lines explains it
-    excluded = frame[frame["reason"] != ""].merge(kept[["station_a", "station_b"]].drop_duplicates(),
-                                      how="left", indicator=True)
+    excluded = frame[frame["reason"] != ""].merge(
+        kept[["station_a", "station_b"]].drop_duplicates(), how="left", indicator=True
+    )
     excluded = excluded[excluded["_merge"] == "left_only"].drop(columns="_merge")
     n_pairs = kept[["station_a", "station_b"]].drop_duplicates().shape[0]
-    print(f"{frame[['station_a', 'station_b']].drop_duplicates().shape[0]} pairs on a common line "
-          f"linked by a direct train; {n_pairs} kept, "
-          f"{excluded[['station_a', 'station_b']].drop_duplicates().shape[0]} excluded")
+    print(
+        f"{frame[['station_a', 'station_b']].drop_duplicates().shape[0]} pairs on a common line "
+        f"linked by a direct train; {n_pairs} kept, "
+        f"{excluded[['station_a', 'station_b']].drop_duplicates().shape[0]} excluded"
+    )
     params, res = fit(kept)
     rep = report(kept, params)
     overall = error_summary(rep["error_pct"])
     print(f"fit: cost {res.cost:.3f}, {res.nfev} evaluations, status {res.status}")
-    print(f"median absolute error {overall['median_abs_pct']:.1f} %, within 10 %: "
-          f"{overall['within_10']:.0%}, within 20 %: {overall['within_20']:.0%} (n={overall['n']})")
+    print(
+        f"median absolute error {overall['median_abs_pct']:.1f} %, within 10 %: "
+        f"{overall['within_10']:.0%}, within 20 %: {overall['within_20']:.0%} (n={overall['n']})"
+    )
     describe(rep)
     if args.min_daily_trains:
         every = calibration_pairs(net, timetable, 0)
         every = every[(screen(every) == "") & ~every["line_id"].isin(suspect)]
         rep_all = report(every, params)
         s = error_summary(rep_all["error_pct"])
-        print(f"the same parameters on every pair of stations on a common line (n={s['n']}): median "
-              f"{s['median_abs_pct']:.1f} %, within 10 %: {s['within_10']:.0%}, within 20 %: "
-              f"{s['within_20']:.0%}, median signed error {np.median(rep_all['error_pct']):+.1f} %")
+        print(
+            f"the same parameters on every pair of stations on a common line (n={s['n']}): median "
+            f"{s['median_abs_pct']:.1f} %, within 10 %: {s['within_10']:.0%}, within 20 %: "
+            f"{s['within_20']:.0%}, median signed error {np.median(rep_all['error_pct']):+.1f} %"
+        )
         describe(rep_all)
     if len(excluded):
         print("excluded pairs:")
         shown = excluded[excluded["reason"] != "line with suspect chainage"]
         for r in shown.drop_duplicates(["station_a", "station_b", "line_id"]).itertuples():
-            print(f"  {r.name_a}-{r.name_b} on {r.line_id} ({r.km:.0f} km, design {r.min_design_kmh}-"
-                  f"{r.max_design_kmh}): {r.train} {r.minutes:.0f} min; {r.reason}")
+            print(
+                f"  {r.name_a}-{r.name_b} on {r.line_id} ({r.km:.0f} km, design {r.min_design_kmh}-"
+                f"{r.max_design_kmh}): {r.train} {r.minutes:.0f} min; {r.reason}"
+            )
     print()
     table = toml_table(params, n_pairs, overall, args.min_daily_trains)
     print(table)

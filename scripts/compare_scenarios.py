@@ -20,6 +20,7 @@ Usage::
 
 Definitions and default parameters: docs/indicators.md. Exit status 0 on success, 2 on bad arguments.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,20 +53,27 @@ MD_COLUMNS = [
 
 
 def parse_args(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--out", required=True, type=Path)
     p.add_argument("--network", default="yrd")
     p.add_argument("--year-a", default=None, help="date or year of network A (default: the data date)")
     p.add_argument("--year-b", default="2030", help="date or year of network B (default 2030)")
     p.add_argument("--scenario", default=None, help="scenario applied to network B (name or .toml path)")
     p.add_argument("--origin", default="wenzhou", help="origin of the minutes-saved map")
-    p.add_argument("--rows", default="yrd",
-                   help="cities tabulated: 'yrd' (the cities of Shanghai, Jiangsu, Zhejiang, Anhui; default), "
-                        "'all', or a group id")
-    p.add_argument("--group", default="yrd_central_27",
-                   help="group whose share within 2 h is reported (default yrd_central_27)")
-    p.add_argument("--destinations", default="yrd",
-                   help="cities counted as destinations: 'yrd' (default), 'all', or a group id")
+    p.add_argument(
+        "--rows",
+        default="yrd",
+        help="cities tabulated: 'yrd' (the cities of Shanghai, Jiangsu, Zhejiang, Anhui; default), "
+        "'all', or a group id",
+    )
+    p.add_argument(
+        "--group", default="yrd_central_27", help="group whose share within 2 h is reported (default yrd_central_27)"
+    )
+    p.add_argument(
+        "--destinations", default="yrd", help="cities counted as destinations: 'yrd' (default), 'all', or a group id"
+    )
     p.add_argument("--modes", default="rail", help="comma-separated modes (default rail)")
     p.add_argument("--measure", default="door", choices=("door", "station"))
     p.add_argument("--grid-km", type=float, default=2.0)
@@ -95,10 +103,16 @@ def markdown_table(df: pd.DataFrame, title: str, group: str | None = None) -> st
     """The main indicator columns as a markdown table (populations in millions, shares in %)."""
     columns = list(MD_COLUMNS)
     if group is not None and f"share_{group}_within_2h_a" in df.columns:
-        columns += [(f"share_{group}_within_2h_a", f"{group} within 2 h A (%)", "{:.0f}"),
-                    (f"share_{group}_within_2h_b", f"{group} within 2 h B (%)", "{:.0f}")]
-    lines = [f"# {title}", "", "| " + " | ".join(h for _, h, _ in columns) + " |",
-             "|" + "|".join("---" if c == "name" else "---:" for c, _, _ in columns) + "|"]
+        columns += [
+            (f"share_{group}_within_2h_a", f"{group} within 2 h A (%)", "{:.0f}"),
+            (f"share_{group}_within_2h_b", f"{group} within 2 h B (%)", "{:.0f}"),
+        ]
+    lines = [
+        f"# {title}",
+        "",
+        "| " + " | ".join(h for _, h, _ in columns) + " |",
+        "|" + "|".join("---" if c == "name" else "---:" for c, _, _ in columns) + "|",
+    ]
     for _, row in df.iterrows():
         cells = []
         for col, _, fmt in columns:
@@ -144,22 +158,41 @@ def main(argv=None) -> int:
     except (KeyError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    ch = accessibility_change(net_a, net_b, modes=modes, measure=args.measure, origins=rows, destinations=dests,
-                              group=args.group)
+    ch = accessibility_change(
+        net_a, net_b, modes=modes, measure=args.measure, origins=rows, destinations=dests, group=args.group
+    )
     ch = ch.sort_values("potential_change_pct", ascending=False, kind="stable", na_position="last")
     buf = io.StringIO()
     ch.to_csv(buf, index=False, float_format="%.4g", lineterminator="\n")
     try:
-        transit.write_text(args.out / f"indicators_{stem}.csv", buf.getvalue(), overwrite=args.force, hint="pass --force")
-        title = (f"Accessibility, {args.measure} measure by {' + '.join(modes)}: "
-                 f"A = {net_a.date}, B = {label_b}; destinations: {args.destinations} cities")
-        note = ("\nWATT: population-weighted average travel time to the other cities reached; potential: "
-                "Hansen potential with exp(-0.005 t); definitions in docs/indicators.md.\n")
-        transit.write_text(args.out / f"indicators_{stem}.md", markdown_table(ch, title, args.group) + note,
-                           overwrite=args.force, hint="pass --force")
+        transit.write_text(
+            args.out / f"indicators_{stem}.csv", buf.getvalue(), overwrite=args.force, hint="pass --force"
+        )
+        title = (
+            f"Accessibility, {args.measure} measure by {' + '.join(modes)}: "
+            f"A = {net_a.date}, B = {label_b}; destinations: {args.destinations} cities"
+        )
+        note = (
+            "\nWATT: population-weighted average travel time to the other cities reached; potential: "
+            "Hansen potential with exp(-0.005 t); definitions in docs/indicators.md.\n"
+        )
+        transit.write_text(
+            args.out / f"indicators_{stem}.md",
+            markdown_table(ch, title, args.group) + note,
+            overwrite=args.force,
+            hint="pass --force",
+        )
         extent = maps.default_extent(net_a, origin, include_cities=("fuzhou", "ningde"))
-        fig = maps.plot_minutes_saved(net_a, net_b, origin, labels=(str(net_a.date), label_b), modes=modes,
-                                      measure=args.measure, grid_km=args.grid_km, extent=extent)
+        fig = maps.plot_minutes_saved(
+            net_a,
+            net_b,
+            origin,
+            labels=(str(net_a.date), label_b),
+            modes=modes,
+            measure=args.measure,
+            grid_km=args.grid_km,
+            extent=extent,
+        )
         maps.save_figure(fig, args.out / f"saved_{origin}_{stem}.png", overwrite=args.force)
         plt.close(fig)
     except FileExistsError as exc:

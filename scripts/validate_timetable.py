@@ -17,6 +17,7 @@ Usage::
 
 Needs the timetable workbook (``$TRANSIT_SHARED_DATA`` or ``../shared``); exits 2 without it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,12 +33,20 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--network", default="yrd", help="network name or folder (default yrd)")
     ap.add_argument("--timetable", default=None, help="path of hsr_timetable_20160310.xlsx")
-    ap.add_argument("--min-daily-trains", type=int, default=MAIN_STATION_MIN_TRAINS,
-                    help=f"main stations: at least this many trains a day (default {MAIN_STATION_MIN_TRAINS}; "
-                         "0 compares every station)")
+    ap.add_argument(
+        "--min-daily-trains",
+        type=int,
+        default=MAIN_STATION_MIN_TRAINS,
+        help=f"main stations: at least this many trains a day (default {MAIN_STATION_MIN_TRAINS}; "
+        "0 compares every station)",
+    )
     ap.add_argument("--worst", type=int, default=15, help="how many worst pairs to list (default 15)")
-    ap.add_argument("--max-median", type=float, default=6.5,
-                    help="exit 1 when the median absolute error exceeds this many %% (default 6.5, the line the test holds)")
+    ap.add_argument(
+        "--max-median",
+        type=float,
+        default=6.5,
+        help="exit 1 when the median absolute error exceeds this many %% (default 6.5, the line the test holds)",
+    )
     ap.add_argument("--out", default=None, help="write every compared pair to this CSV")
     ap.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     args = ap.parse_args(argv)
@@ -51,8 +60,10 @@ def main(argv=None) -> int:
         return 2
     net = transit.load_network(args.network).as_of(TIMETABLE_DATE.isoformat())
     res = validate_timetable(net, timetable, min_daily_trains=args.min_daily_trains)
-    print(f"network {args.network} as of {net.date}, timetable of {TIMETABLE_DATE}, main stations: "
-          f">= {args.min_daily_trains} trains a day")
+    print(
+        f"network {args.network} as of {net.date}, timetable of {TIMETABLE_DATE}, main stations: "
+        f">= {args.min_daily_trains} trains a day"
+    )
     print(res.to_text(args.worst))
     if args.out:
         out = Path(args.out)

@@ -12,6 +12,7 @@ Usage::
 Exit status: 0, or 1 with ``--strict`` when the goal is not met at the latest checkpoint (every planned
 line in service), 2 on bad input.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,9 +40,13 @@ class Checkpoint:
 
 
 def checkpoints(planned_year: int) -> list[Checkpoint]:
-    return [Checkpoint("2016", 2016), Checkpoint("2020", 2020), Checkpoint("today", None),
-            Checkpoint("2030", 2030),
-            Checkpoint(f"all planned ({planned_year})", planned_year, (PLANNED_SCENARIO,))]
+    return [
+        Checkpoint("2016", 2016),
+        Checkpoint("2020", 2020),
+        Checkpoint("today", None),
+        Checkpoint("2030", 2030),
+        Checkpoint(f"all planned ({planned_year})", planned_year, (PLANNED_SCENARIO,)),
+    ]
 
 
 def run(network: str, goal: str, planned_year: int):
@@ -61,11 +66,14 @@ def markdown(results) -> str:
     """The report: one table per tier (targets x checkpoints), then the misses at the latest checkpoint."""
     first = results[0][1]
     g = first.goal
-    lines = [f"# {g.name} ({g.name_zh})", "",
-             f"Network `{first.network_name}`; rail, station to station (best station named after each city). "
-             f"Source: {g.source.get('document', '')}.", ""]
-    header = "| target | limit | " + " | ".join(
-        f"{cp.label}<br>{rep.as_of.isoformat()}" for cp, rep in results) + " |"
+    lines = [
+        f"# {g.name} ({g.name_zh})",
+        "",
+        f"Network `{first.network_name}`; rail, station to station (best station named after each city). "
+        f"Source: {g.source.get('document', '')}.",
+        "",
+    ]
+    header = "| target | limit | " + " | ".join(f"{cp.label}<br>{rep.as_of.isoformat()}" for cp, rep in results) + " |"
     for k, tier in enumerate(first.tiers):
         zh = f" ({tier.name_zh})" if tier.name_zh else ""
         lines += [f"## {tier.name}{zh}: within {tier.within_minutes:g} min", ""]
@@ -85,14 +93,23 @@ def markdown(results) -> str:
         for t in tier.targets:
             route = (t.route or {}).get("summary", "no route")
             mm = t.multimodal or {}
-            air = f"; rail+air door to door {format_minutes(mm.get('minutes'))}" + (
-                " (flying is faster)" if mm.get("air_wins") else "") if mm else ""
+            air = (
+                f"; rail+air door to door {format_minutes(mm.get('minutes'))}"
+                + (" (flying is faster)" if mm.get("air_wins") else "")
+                if mm
+                else ""
+            )
             status = "met" if t.met else "missed"
             lines.append(f"- {tier.name}, {t.name}: {format_minutes(t.minutes)}, {status}; {route}{air}.")
             if not t.met and t.bottleneck:
                 lines.append(f"  - Holding it back: {t.bottleneck.get('summary', '')}.")
-    lines += ["", "Times are modelled or published fastest scheduled times (see docs/goals.md for the measure, "
-              "the bottleneck definition and the interpretation of each tier).", "", GoalReport.ACCURACY_NOTE]
+    lines += [
+        "",
+        "Times are modelled or published fastest scheduled times (see docs/goals.md for the measure, "
+        "the bottleneck definition and the interpretation of each tier).",
+        "",
+        GoalReport.ACCURACY_NOTE,
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -122,8 +139,12 @@ def figure(results, path: Path, *, overwrite: bool = False) -> None:
     colors = plt.get_cmap("tab10")
     for k, (ax, tier) in enumerate(zip(axes[0], first.tiers)):
         limit = tier.within_minutes
-        finite = [rep.tiers[k].targets[j].minutes for _cp, rep in results
-                  for j in range(len(tier.targets)) if math.isfinite(rep.tiers[k].targets[j].minutes)]
+        finite = [
+            rep.tiers[k].targets[j].minutes
+            for _cp, rep in results
+            for j in range(len(tier.targets))
+            if math.isfinite(rep.tiers[k].targets[j].minutes)
+        ]
         top = max(finite + [limit]) * 1.12
         ax.axhspan(0, limit, color="#2a9d8f", alpha=0.08, zorder=0)
         ax.axhline(limit, color="#2a9d8f", lw=1.6, ls="--", zorder=1)
@@ -157,16 +178,20 @@ def figure(results, path: Path, *, overwrite: bool = False) -> None:
         ax.grid(axis="y", color="#dddddd", lw=0.6)
         ax.spines[["top", "right"]].set_visible(False)
         handles, _names = ax.get_legend_handles_labels()
-        handles += [Line2D([], [], marker="o", ls="", color="grey", mfc="grey", label="met"),
-                    Line2D([], [], marker="o", ls="", color="grey", mfc="white", mew=1.8, label="missed")]
+        handles += [
+            Line2D([], [], marker="o", ls="", color="grey", mfc="grey", label="met"),
+            Line2D([], [], marker="o", ls="", color="grey", mfc="white", mew=1.8, label="missed"),
+        ]
         if any_missing:
             handles.append(Line2D([], [], marker="x", ls="", color="grey", mew=2, label="no rail route (top edge)"))
-        ax.legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(0.0, -0.2), ncol=1,
-                  frameon=False)
+        ax.legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(0.0, -0.2), ncol=1, frameon=False)
     g = first.goal
     origin = g.origin if isinstance(g.origin, str) else ", ".join(g.origin)
-    fig.suptitle(f"{g.name}: fastest rail time from {origin.title()} to each target, "
-                 f"by checkpoint (filled: within the tier's limit)", fontsize=12)
+    fig.suptitle(
+        f"{g.name}: fastest rail time from {origin.title()} to each target, "
+        f"by checkpoint (filled: within the tier's limit)",
+        fontsize=12,
+    )
     fig.tight_layout()
     with transit.atomic_path(path, overwrite=overwrite, hint="pass --force") as tmp:
         fig.savefig(tmp, dpi=130, format="png", bbox_inches="tight")
@@ -174,15 +199,18 @@ def figure(results, path: Path, *, overwrite: bool = False) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--network", default="yrd", help="bundled network name or folder (default: yrd)")
     parser.add_argument("--out", default="out/wenzhou-521", help="output folder (default: out/wenzhou-521)")
     parser.add_argument("--goal", default=GOAL, help="goal name or file (default: wenzhou-521)")
-    parser.add_argument("--planned-year", type=int, default=2035,
-                        help="the year of the 'every planned line' checkpoint (default: 2035)")
-    parser.add_argument("--strict", action="store_true",
-                        help="exit 1 when the goal is not met at the latest checkpoint")
+    parser.add_argument(
+        "--planned-year", type=int, default=2035, help="the year of the 'every planned line' checkpoint (default: 2035)"
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="exit 1 when the goal is not met at the latest checkpoint"
+    )
     parser.add_argument("--force", action="store_true", help="replace existing output files")
     args = parser.parse_args(argv)
     out = Path(args.out)
@@ -202,8 +230,10 @@ def main(argv: list[str] | None = None) -> int:
     latest_cp, latest = results[-1]
     print(f"wrote {md_path} and {png_path}")
     for cp, rep in results:
-        print(f"  {cp.label:>22} ({rep.as_of}): " + ", ".join(
-            f"{t.name} {'met' if t.met else 'missed'}" for t in rep.tiers))
+        print(
+            f"  {cp.label:>22} ({rep.as_of}): "
+            + ", ".join(f"{t.name} {'met' if t.met else 'missed'}" for t in rep.tiers)
+        )
     if args.strict and not latest.met:
         print(f"the goal is not met at the latest checkpoint ({latest_cp.label})", file=sys.stderr)
         return 1

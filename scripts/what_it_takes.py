@@ -7,6 +7,7 @@ with :func:`transit.sweep.sweep` and writes ``<goal>-what-it-takes.md`` (the pla
 ``<goal>-what-it-takes.png`` (projects against targets, coloured by the minutes each project saves on
 average). Exit status 0 when every tier is met by some combination, 1 when one is not, 2 on bad input.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,12 +38,22 @@ def figure(result):
     for i in range(values.shape[0]):
         for j in range(values.shape[1]):
             if np.isfinite(values[i, j]) and abs(values[i, j]) >= 0.05:
-                ax.text(j, i, f"{values[i, j]:.0f}", ha="center", va="center", fontsize=7,
-                        color="white" if values[i, j] > top / 2 else "black")
+                ax.text(
+                    j,
+                    i,
+                    f"{values[i, j]:.0f}",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if values[i, j] > top / 2 else "black",
+                )
     fig.colorbar(im, ax=ax, label="minutes saved (mean, with less without)")
     how = f"sample of {len(result.combos):,}" if result.sample else f"all {len(result.combos):,} combinations"
-    ax.set_title(f"{result.goal_name}: minutes each project saves\n(base {result.base_date.isoformat()}, {how}, "
-                 f"method {result.method})", fontsize=9)
+    ax.set_title(
+        f"{result.goal_name}: minutes each project saves\n(base {result.base_date.isoformat()}, {how}, "
+        f"method {result.method})",
+        fontsize=9,
+    )
     fig.tight_layout()
     return fig
 
@@ -58,8 +69,14 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         net = transit.load_network(args.network)
-        result = sweep(args.goal, net, [p.strip() for p in args.projects.split(",") if p.strip()],
-                       base=args.year, sample=args.sample, progress=sys.stderr.isatty())
+        result = sweep(
+            args.goal,
+            net,
+            [p.strip() for p in args.projects.split(",") if p.strip()],
+            base=args.year,
+            sample=args.sample,
+            progress=sys.stderr.isatty(),
+        )
     except (TransitError, ValueError, KeyError, FileNotFoundError, ConnectionError) as exc:
         print(f"what_it_takes: error: {exc}", file=sys.stderr)
         return 2

@@ -22,6 +22,7 @@ Usage::
 Exit status: 0 when every map was written, 1 when a map failed (the others are still written), 2 for
 bad arguments.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,12 +50,19 @@ def map_extent(net) -> tuple[float, float, float, float]:
 
 
 def parse_args(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--out", required=True, type=Path, help="folder for the maps (created if missing)")
     p.add_argument("--network", default="yrd", help="bundled network name or folder (default yrd)")
     p.add_argument("--year", type=int, default=2030, help="future year to compare with (default 2030)")
-    p.add_argument("--origin", action="extend", nargs="+", metavar="CITY",
-                   help="origin cities (id, English or Chinese name); default Wenzhou, Shanghai, Hangzhou, Nanjing, Hefei")
+    p.add_argument(
+        "--origin",
+        action="extend",
+        nargs="+",
+        metavar="CITY",
+        help="origin cities (id, English or Chinese name); default Wenzhou, Shanghai, Hangzhou, Nanjing, Hefei",
+    )
     p.add_argument("--modes", default="rail,air", help="comma-separated modes (default rail,air)")
     p.add_argument("--measure", default="door", choices=("door", "station"))
     p.add_argument("--grid-km", type=float, default=2.0)
@@ -83,10 +91,18 @@ def main(argv=None) -> int:
         jobs = [
             (f"{cid}_{d_now}", lambda: maps.plot_isochrones(net_now, cid, **kw)),
             (f"{cid}_{d_year}", lambda: maps.plot_isochrones(net_year, cid, **kw)),
-            (f"{cid}_compare_{d_now}_{d_year}", lambda: maps.plot_isochrone_comparison(
-                net_now, net_year, cid, labels=(f"today ({d_now})", f"{args.year} ({d_year})"), **kw)),
-            (f"{cid}_saved_{d_now}_{d_year}", lambda: maps.plot_minutes_saved(
-                net_now, net_year, cid, labels=(f"today ({d_now})", f"{args.year}"), **kw)),
+            (
+                f"{cid}_compare_{d_now}_{d_year}",
+                lambda: maps.plot_isochrone_comparison(
+                    net_now, net_year, cid, labels=(f"today ({d_now})", f"{args.year} ({d_year})"), **kw
+                ),
+            ),
+            (
+                f"{cid}_saved_{d_now}_{d_year}",
+                lambda: maps.plot_minutes_saved(
+                    net_now, net_year, cid, labels=(f"today ({d_now})", f"{args.year}"), **kw
+                ),
+            ),
         ]
         for stem, make in jobs:
             path = args.out / f"{stem}.{args.format}"

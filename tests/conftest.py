@@ -1,4 +1,5 @@
 """Shared fixtures: the tiny hand-computable network, and the bundled one."""
+
 from __future__ import annotations
 
 import os

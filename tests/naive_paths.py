@@ -3,6 +3,7 @@
 Graphs here are edge lists ``[(u, v, minutes), ...]`` on nodes ``0..n-1``; parallel edges and
 self-loops allowed. Nothing clever: a textbook Dijkstra with ``heapq`` and lazy deletion.
 """
+
 from __future__ import annotations
 
 import heapq

@@ -3,6 +3,7 @@
 No timing is asserted here (the machines are shared and noisy); the speed check is the CI step
 ``python benchmarks/bench_all_pairs.py --quick --check``.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,7 @@ def test_bench_runs_small_graph(tmp_path, capsys):
     import bench_all_pairs
 
     out = tmp_path / "bench.json"
-    code = bench_all_pairs.main(["--sizes", "300", "--repeats", "1", "--skip", "networkx",
-                                 "--json", str(out)])
+    code = bench_all_pairs.main(["--sizes", "300", "--repeats", "1", "--skip", "networkx", "--json", str(out)])
     assert code == 0
     result = json.loads(out.read_text())
     (row,) = result["graphs"]

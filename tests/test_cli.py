@@ -1,4 +1,5 @@
 """The command line: exit codes, JSON shape, formats, --out, and messages without tracebacks."""
+
 from __future__ import annotations
 
 import io
@@ -17,7 +18,8 @@ TINY_GOAL = str(DATA / "goals" / "tiny-circle.toml")
 
 def met_goal(tmp_path: Path) -> str:
     path = tmp_path / "met.toml"
-    path.write_text("""[goal]
+    path.write_text(
+        """[goal]
 name = "met"
 origin = "alpha"
 [source]
@@ -26,7 +28,9 @@ document = "test"
 within_minutes = 30
 [[tier.target]]
 place = "beta"
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return str(path)
 
 
@@ -49,16 +53,19 @@ def test_met_goal_exits_0(tmp_path, capsys):
     assert "MET" in out and "Beta" in out
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["goal", "wenzou-521"], "did you mean 'wenzhou-521'"),
-    (["goal", "no/such/goal.toml"], "not found"),
-    (["goal", TINY_GOAL, "--network", "no_such_network"], "no network called"),
-    (["goal", TINY_GOAL, "--network", TINY, "--date", "2021-13-01"], "cannot read"),
-    (["goal", TINY_GOAL, "--network", TINY, "--scenario", "no-such-scenario"], "unknown scenario"),
-    (["times", "alpha", "gama", "--network", TINY], "did you mean 'gamma'"),
-    (["times", "alpha", "beta", "--network", TINY, "--modes", "bus"], "--modes"),
-    (["goal"], "name a goal"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["goal", "wenzou-521"], "did you mean 'wenzhou-521'"),
+        (["goal", "no/such/goal.toml"], "not found"),
+        (["goal", TINY_GOAL, "--network", "no_such_network"], "no network called"),
+        (["goal", TINY_GOAL, "--network", TINY, "--date", "2021-13-01"], "cannot read"),
+        (["goal", TINY_GOAL, "--network", TINY, "--scenario", "no-such-scenario"], "unknown scenario"),
+        (["times", "alpha", "gama", "--network", TINY], "did you mean 'gamma'"),
+        (["times", "alpha", "beta", "--network", TINY, "--modes", "bus"], "--modes"),
+        (["goal"], "name a goal"),
+    ],
+)
 def test_bad_input_exits_2_with_a_message_and_no_traceback(capsys, argv, message):
     assert main(argv) == 2
     err = capsys.readouterr().err
@@ -67,8 +74,11 @@ def test_bad_input_exits_2_with_a_message_and_no_traceback(capsys, argv, message
 
 def test_bad_goal_file_exits_2_naming_file_and_line(tmp_path, capsys):
     path = tmp_path / "bad.toml"
-    path.write_text('[goal]\nname = "x"\norigin = "alpha"\n[source]\ndocument = "x"\n[[tier]]\nwithin_minutes = "soon"\n'
-                    '[[tier.target]]\nplace = "beta"\n', encoding="utf-8")
+    path.write_text(
+        '[goal]\nname = "x"\norigin = "alpha"\n[source]\ndocument = "x"\n[[tier]]\nwithin_minutes = "soon"\n'
+        '[[tier.target]]\nplace = "beta"\n',
+        encoding="utf-8",
+    )
     assert main(["goal", str(path), "--network", TINY]) == 2
     err = capsys.readouterr().err
     assert "bad.toml, line 7, key 'within_minutes'" in err
@@ -80,11 +90,14 @@ def test_argparse_errors_exit_2_and_help_exits_0(capsys):
     assert "examples:" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("fmt, check", [
-    ("markdown", lambda text: "| target | time | met |" in text),
-    ("csv", lambda text: set(pd.read_csv(io.StringIO(text))["target"]) >= {"beta", "gamma", "core"}),
-    ("table", lambda text: "MISSED" in text and "Overall: not met." in text),
-])
+@pytest.mark.parametrize(
+    "fmt, check",
+    [
+        ("markdown", lambda text: "| target | time | met |" in text),
+        ("csv", lambda text: set(pd.read_csv(io.StringIO(text))["target"]) >= {"beta", "gamma", "core"}),
+        ("table", lambda text: "MISSED" in text and "Overall: not met." in text),
+    ],
+)
 def test_formats(capsys, fmt, check):
     main(["goal", TINY_GOAL, "--network", TINY, "--year", "2021", "--format", fmt])
     assert check(capsys.readouterr().out)
@@ -100,8 +113,20 @@ def test_out_writes_a_file_and_will_not_overwrite_without_force(tmp_path, capsys
 
 
 def test_scenario_option_is_applied_and_recorded(capsys):
-    main(["goal", TINY_GOAL, "--network", TINY, "--year", "2021", "--format", "json",
-          "--scenario", str(DATA / "goals" / "tiny-everything.toml")])
+    main(
+        [
+            "goal",
+            TINY_GOAL,
+            "--network",
+            TINY,
+            "--year",
+            "2021",
+            "--format",
+            "json",
+            "--scenario",
+            str(DATA / "goals" / "tiny-everything.toml"),
+        ]
+    )
     data = json.loads(capsys.readouterr().out)
     assert data["scenarios"] == ["tiny-everything"]
     eps = [t for tier in data["tiers"] for t in tier["targets"] if t["target"] == "epsilon"][0]
@@ -112,8 +137,24 @@ def test_times(capsys):
     assert main(["times", "alpha", "伽马", "--network", TINY, "--year", "2021"]) == 0
     out = capsys.readouterr().out
     assert "50 min" in out and "Alpha-Gamma HSR" in out
-    assert main(["times", "Alpha", "Delta", "--network", TINY, "--modes", "rail,air", "--measure", "door",
-                 "--format", "json"]) == 0
+    assert (
+        main(
+            [
+                "times",
+                "Alpha",
+                "Delta",
+                "--network",
+                TINY,
+                "--modes",
+                "rail,air",
+                "--measure",
+                "door",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
     assert data["minutes"] == 160.0 and "flight" in [leg["kind"] for leg in data["route"]["legs"]]
 

@@ -4,6 +4,7 @@ Tolerances: station coordinates within 3 km of the 2016 timetable's station of t
 (after converting its GCJ-02 to WGS-84); chainage between consecutive stations at least 0.95x the
 straight-line distance less 1 km (coordinate error) and at most 1.6x plus 5 km.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -22,8 +23,16 @@ huaibei bozhou suzhou_ah bengbu fuyang huainan chuzhou luan maanshan wuhu xuanch
 huangshan""".split()
 TARGETS_521 = """hangzhou ningbo jinhua yiwu fuzhou ningde xiamen quanzhou putian zhangzhou beijing tianjin
 shijiazhuang guangzhou shenzhen dongguan foshan wuhan changsha nanchang""".split()
-GROUPS_521 = ["yrd_central_27", "hangzhou_metro", "ningbo_metro", "jinhua_yiwu_metro", "west_straits_core",
-              "jjj_core", "prd_core", "middle_yangtze_core"]
+GROUPS_521 = [
+    "yrd_central_27",
+    "hangzhou_metro",
+    "ningbo_metro",
+    "jinhua_yiwu_metro",
+    "west_straits_core",
+    "jjj_core",
+    "prd_core",
+    "middle_yangtze_core",
+]
 
 
 def test_the_41_prefecture_cities_of_the_four_provinces_and_yiwu(yrd):
@@ -63,14 +72,19 @@ def test_stations_near_their_city(yrd):
     large prefectures have county stations far from the centre (Qiandaohu in Hangzhou)."""
     cities = yrd.cities.set_index("city_id")
     st = yrd.tables["stations"]
-    d = haversine_km(cities.loc[st["city_id"], "lat"].to_numpy(), cities.loc[st["city_id"], "lon"].to_numpy(),
-                     st["lat"].to_numpy(), st["lon"].to_numpy())
+    d = haversine_km(
+        cities.loc[st["city_id"], "lat"].to_numpy(),
+        cities.loc[st["city_id"], "lon"].to_numpy(),
+        st["lat"].to_numpy(),
+        st["lon"].to_numpy(),
+    )
     far = st[d > 60.0]
     if far.empty:
         return
     from shapely.geometry import Point
 
     from transit.maps.boundaries import prefecture_boundaries
+
     provinces = sorted(set(cities.loc[far["city_id"], "province"]))
     polys = prefecture_boundaries(provinces)  # simplified to ~1 km, inside the 2 km tolerance
     by_name = {n: g for n, g in zip(polys["name_zh"], polys["geometry"])}
@@ -91,8 +105,12 @@ def test_chainage_consistent_with_straight_line(yrd):
     for line_id, g in ls.groupby("line_id"):
         ids = g["station_id"].to_numpy()
         km = np.diff(g["chainage_km"].to_numpy())
-        crow = haversine_km(st.loc[ids[:-1], "lat"].to_numpy(), st.loc[ids[:-1], "lon"].to_numpy(),
-                            st.loc[ids[1:], "lat"].to_numpy(), st.loc[ids[1:], "lon"].to_numpy())
+        crow = haversine_km(
+            st.loc[ids[:-1], "lat"].to_numpy(),
+            st.loc[ids[:-1], "lon"].to_numpy(),
+            st.loc[ids[1:], "lat"].to_numpy(),
+            st.loc[ids[1:], "lon"].to_numpy(),
+        )
         for a, b, k, c in zip(ids[:-1], ids[1:], km, crow):
             if not (0.95 * c - 1.0 <= k <= 1.6 * c + 5.0):
                 bad.append(f"{line_id}: {a}-{b} chainage {k:.1f} km, straight line {c:.1f} km")
@@ -114,8 +132,10 @@ def test_published_times_not_faster_than_design_speed(yrd):
             if a is not None and b is not None:
                 implied[line_id] = abs(b - a) / (r.minutes / 60.0)
         if implied and not any(kmh <= top[line] for line, kmh in implied.items()):
-            bad.append(f"{r.from_station_id}-{r.to_station_id}: " + ", ".join(
-                f"{kmh:.0f} km/h on {line} (design {top[line]:.0f})" for line, kmh in implied.items()))
+            bad.append(
+                f"{r.from_station_id}-{r.to_station_id}: "
+                + ", ".join(f"{kmh:.0f} km/h on {line} (design {top[line]:.0f})" for line, kmh in implied.items())
+            )
     assert not bad, bad
 
 
@@ -134,6 +154,7 @@ def test_rail_graph_connected(yrd, when):
 def test_history_known_facts(yrd):
     def open_lines(when):
         return set(yrd.as_of(when).lines["line_id"])
+
     sec = yrd.tables["sections"]
     assert sec["opened"].dropna().map(lambda d: d >= date(1990, 1, 1)).all()
     # Beijing-Shanghai HSR opened on 2011-06-30
@@ -146,8 +167,11 @@ def test_history_known_facts(yrd):
 # Stations allowed further than 3 km from the 2016 timetable's point: (limit in km, reason). Every other
 # station must be within 3 km. Shrink this list as public coordinates are found.
 COORDINATE_EXCEPTIONS = {
-    "changxing": (10.0, "the 2016 point is likely the old Changxing station (renamed 长兴南 in 2013); ours is "
-                        "the Nanjing-Hangzhou HSR station north of the town"),
+    "changxing": (
+        10.0,
+        "the 2016 point is likely the old Changxing station (renamed 长兴南 in 2013); ours is "
+        "the Nanjing-Hangzhou HSR station north of the town",
+    ),
     "wuyi_north": (6.0, "estimate (+-4 km): Tangcun, north-east of Wuyi; no public coordinates found"),
     "jinyun_west": (6.0, "estimate: Qili township; no public coordinates found"),
     "dexing": (6.0, "estimate: no public coordinates found"),
@@ -158,6 +182,7 @@ COORDINATE_EXCEPTIONS = {
 
 def test_station_coordinates_match_the_2016_timetable(yrd, timetable_2016_path):
     from transit.timetable.workbook import load_workbook
+
     tt = load_workbook(timetable_2016_path)
     ref = tt.stations.dropna(subset=["lat_gcj02", "lon_gcj02"]).drop_duplicates("station_zh").set_index("station_zh")
     # compare the stations in service on the timetable's day: a name may since have passed to a new
@@ -165,12 +190,17 @@ def test_station_coordinates_match_the_2016_timetable(yrd, timetable_2016_path):
     st = yrd.as_of("2016-03-10").stations
     st = st[(st["kind"] == "rail") & st["name_zh"].isin(ref.index)]
     assert len(st) >= 150, "too few stations share a 12306 name with the 2016 timetable"
-    lat, lon = gcj02_to_wgs84(ref.loc[st["name_zh"], "lat_gcj02"].to_numpy(dtype=float),
-                              ref.loc[st["name_zh"], "lon_gcj02"].to_numpy(dtype=float))
+    lat, lon = gcj02_to_wgs84(
+        ref.loc[st["name_zh"], "lat_gcj02"].to_numpy(dtype=float),
+        ref.loc[st["name_zh"], "lon_gcj02"].to_numpy(dtype=float),
+    )
     d = haversine_km(st["lat"].to_numpy(), st["lon"].to_numpy(), lat, lon)
     limit = st["station_id"].map(lambda sid: COORDINATE_EXCEPTIONS.get(sid, (3.0, ""))[0]).to_numpy()
-    bad = [f"{s} {z}: {x:.1f} km (limit {lim:g})"
-           for s, z, x, lim in zip(st["station_id"], st["name_zh"], d, limit) if x > lim]
+    bad = [
+        f"{s} {z}: {x:.1f} km (limit {lim:g})"
+        for s, z, x, lim in zip(st["station_id"], st["name_zh"], d, limit)
+        if x > lim
+    ]
     assert not bad, f"{len(bad)} stations too far from the 2016 timetable's position: {bad}"
     assert float(np.median(d)) < 1.5, f"median distance {np.median(d):.2f} km"
 
@@ -207,21 +237,63 @@ def test_estimates_say_so(yrd):
 # Zhejiang or Anhui; most lie on regional lines the model does not carry.
 STATION_COVERAGE_EXCEPTIONS = {
     "Beijing station: overnight D trains over the Beijing-Shanghai/Harbin conventional lines, not modelled": ["北京"],
-    "the Zhengzhou-Kaifeng, Zhengzhou-Jiaozuo and Zhengzhou airport intercity lines (Henan), not modelled":
-        ["宋城路", "绿博园", "新郑机场", "武陟", "修武西"],
+    "the Zhengzhou-Kaifeng, Zhengzhou-Jiaozuo and Zhengzhou airport intercity lines (Henan), not modelled": [
+        "宋城路",
+        "绿博园",
+        "新郑机场",
+        "武陟",
+        "修武西",
+    ],
     "Wuhan metropolitan intercity lines (Wuhan-Xianning, Wuhan-Huangshi, Wuhan-Huanggang, Hanyi) and Wuchang "
-    "station, not modelled": ["咸宁南", "武昌", "南湖东", "汤逊湖", "庙山", "纸坊东", "葛店南", "华容东", "黄冈东",
-                               "黄冈", "黄冈西", "花湖", "黄石", "汉川"],
+    "station, not modelled": [
+        "咸宁南",
+        "武昌",
+        "南湖东",
+        "汤逊湖",
+        "庙山",
+        "纸坊东",
+        "葛店南",
+        "华容东",
+        "黄冈东",
+        "黄冈",
+        "黄冈西",
+        "花湖",
+        "黄石",
+        "汉川",
+    ],
     "Ruichang station on the conventional Wuhan-Jiujiang railway (D trains before the Wuhan-Jiujiang passenger "
     "line opened in 2017; the network has Ruichang West on the new line)": ["瑞昌"],
     "Jinan station and the Jiaoji railway (Jinan-Qingdao D trains), not modelled": ["济南", "章丘"],
-    "Tianjin-Binhai (Tianjin-Qinhuangdao HSR, Tianjin-Yujiapu intercity), not modelled": ["军粮城北", "滨海", "于家堡",
-                                                                                       "滨海北"],
+    "Tianjin-Binhai (Tianjin-Qinhuangdao HSR, Tianjin-Yujiapu intercity), not modelled": [
+        "军粮城北",
+        "滨海",
+        "于家堡",
+        "滨海北",
+    ],
     "Pearl River Delta intercity and western lines (Guangzhou-Zhuhai intercity, Nanning/Guiyang-Guangzhou west "
-    "of Foshan West), not modelled": ["顺德", "容桂", "南头", "小榄", "古镇", "江门", "新会", "中山北", "唐家湾",
-                                       "三水南", "肇庆东"],
-    "Fujian and Jiangxi inland lines (Xiangtang-Putian, Longyan-Xiamen, Ganzhou-Longyan), not modelled":
-        ["抚州", "南城", "永泰", "三明北", "尤溪", "南靖", "赣州", "于都"],
+    "of Foshan West), not modelled": [
+        "顺德",
+        "容桂",
+        "南头",
+        "小榄",
+        "古镇",
+        "江门",
+        "新会",
+        "中山北",
+        "唐家湾",
+        "三水南",
+        "肇庆东",
+    ],
+    "Fujian and Jiangxi inland lines (Xiangtang-Putian, Longyan-Xiamen, Ganzhou-Longyan), not modelled": [
+        "抚州",
+        "南城",
+        "永泰",
+        "三明北",
+        "尤溪",
+        "南靖",
+        "赣州",
+        "于都",
+    ],
     "Shanghai-Kunming HSR west of Changsha South, outside the study corridors": ["湘潭北", "韶山南", "祁东"],
 }
 
@@ -231,14 +303,16 @@ def test_every_regularly_served_2016_station_in_the_study_area_is_in_the_network
     (matched by 12306 name or a former name) on at least one line, except the stations named above with their
     reasons."""
     from transit.timetable.workbook import load_workbook
+
     tt = load_workbook(timetable_2016_path).runs_on("2016-03-10")
     stops = tt.stops[tt.stops["served"]]
     n_trains = stops.groupby("station_zh")["train"].nunique()
     regular = n_trains[n_trains >= 10].index
     ref = tt.stations.dropna(subset=["lat_gcj02", "lon_gcj02"]).drop_duplicates("station_zh").set_index("station_zh")
     regular = [z for z in regular if z in ref.index]
-    lat, lon = gcj02_to_wgs84(ref.loc[regular, "lat_gcj02"].to_numpy(dtype=float),
-                              ref.loc[regular, "lon_gcj02"].to_numpy(dtype=float))
+    lat, lon = gcj02_to_wgs84(
+        ref.loc[regular, "lat_gcj02"].to_numpy(dtype=float), ref.loc[regular, "lon_gcj02"].to_numpy(dtype=float)
+    )
     cities = yrd.cities
     d = haversine_km(lat[:, None], lon[:, None], cities["lat"].to_numpy()[None, :], cities["lon"].to_numpy()[None, :])
     in_area = {z for z, km in zip(regular, d.min(axis=1)) if km <= 60.0}
@@ -257,13 +331,18 @@ def test_every_regularly_served_2016_station_in_the_study_area_is_in_the_network
 def test_operating_speed_history(yrd):
     """Known changes of top operating speed (operating_speeds.csv): the 350 km/h lines of 2008-2011, the cuts
     of 2011, the Fuxing trains at 350 from 2017-09-21 (Beijing-Shanghai) and 2018-08-08 (Beijing-Tianjin)."""
+
     def kmh(when, line_id, station_id):
         os_ = yrd.as_of(when).operating_speeds
         ls = yrd.tables["line_stations"]
         seq = ls[ls["line_id"] == line_id].set_index("station_id")["seq"]
-        hits = [r.operating_kmh for r in os_[os_["line_id"] == line_id].itertuples()
-                if seq[r.from_station_id] <= seq[station_id] < seq[r.to_station_id]]
+        hits = [
+            r.operating_kmh
+            for r in os_[os_["line_id"] == line_id].itertuples()
+            if seq[r.from_station_id] <= seq[station_id] < seq[r.to_station_id]
+        ]
         return hits[0] if hits else None
+
     assert kmh("2009-06-01", "beijing_tianjin_intercity", "beijing_south") == 350
     assert kmh("2016-03-10", "beijing_tianjin_intercity", "beijing_south") == 300
     assert kmh("2019-01-01", "beijing_tianjin_intercity", "beijing_south") == 350

@@ -3,6 +3,7 @@
 Most tests use the tiny network (tests/data/tiny, times in its README) and the goal file
 tests/data/goals/tiny-circle.toml; the last ones check the bundled goals on the bundled network.
 """
+
 from __future__ import annotations
 
 import math
@@ -75,14 +76,18 @@ def test_quantifiers_all_any_share(report_2021):
 
 @pytest.mark.parametrize("share, minutes, met", [(0.5, 20.0, True), (0.51, 50.0, False), (1.0, 50.0, False)])
 def test_share_takes_the_ceil_share_fastest_pair(tiny, tmp_path, share, minutes, met):
-    path = write(tmp_path, GOAL_HEAD + f"""
+    path = write(
+        tmp_path,
+        GOAL_HEAD
+        + f"""
 [[tier]]
 within_minutes = 45
 [[tier.target]]
 group = "core"
 quantifier = "share"
 share = {share}
-""")
+""",
+    )
     t = check_goal(path, tiny.as_of(2021)).tiers[0].targets[0]
     assert t.minutes == pytest.approx(minutes) and t.met is met
 
@@ -97,7 +102,9 @@ def test_unreachable_target_is_a_miss_with_no_margin(report_2021):
 
 
 def test_all_pairs_goal_checks_every_ordered_pair(tiny, tmp_path):
-    path = write(tmp_path, """[goal]
+    path = write(
+        tmp_path,
+        """[goal]
 name = "all pairs"
 origin = "core"
 [source]
@@ -107,7 +114,8 @@ within_minutes = 60
 [[tier.target]]
 group = "core"
 quantifier = "all"
-""")
+""",
+    )
     t = check_goal(path, tiny.as_of(2021)).tiers[0].targets[0]
     assert len(t.pairs) == 6  # 3 members, ordered pairs, no self-pairs
     tt = travel_times(tiny.as_of(2021))
@@ -135,7 +143,10 @@ def test_report_agrees_with_travel_times_and_routes(tiny, report_2021):
 def test_goal_stations_override_the_stations_of_a_city(tiny, tmp_path):
     # [goal.stations] narrows Alpha to Alpha Central, on the slow line l2; the metro to Alpha East (20)
     # then l1 (20) still beats l2 (45).
-    path = write(tmp_path, GOAL_HEAD + """
+    path = write(
+        tmp_path,
+        GOAL_HEAD
+        + """
 [goal.stations]
 alpha = ["alpha_central"]
 
@@ -143,7 +154,8 @@ alpha = ["alpha_central"]
 within_minutes = 30
 [[tier.target]]
 place = "beta"
-""")
+""",
+    )
     t = check_goal(path, tiny.as_of(2021)).tiers[0].targets[0]
     assert t.minutes == pytest.approx(20.0 + 20.0)
     assert t.route["stations"][:2] == ["alpha_central", "alpha_east"]
@@ -151,7 +163,10 @@ place = "beta"
 
 
 def test_unknown_station_in_goal_stations(tiny, tmp_path):
-    path = write(tmp_path, GOAL_HEAD + """
+    path = write(
+        tmp_path,
+        GOAL_HEAD
+        + """
 [goal.stations]
 alpha = ["alpha_centrl"]
 
@@ -159,7 +174,8 @@ alpha = ["alpha_centrl"]
 within_minutes = 30
 [[tier.target]]
 place = "beta"
-""")
+""",
+    )
     with pytest.raises(GoalError, match="line 9.*did you mean 'alpha_central'"):
         check_goal(path, tiny)
 
@@ -178,12 +194,16 @@ def test_bottleneck_of_a_miss(report_2021):
 
 
 def test_multimodal_shows_where_flying_wins(tiny, tmp_path):
-    path = write(tmp_path, GOAL_HEAD + """
+    path = write(
+        tmp_path,
+        GOAL_HEAD
+        + """
 [[tier]]
 within_minutes = 120
 [[tier.target]]
 place = "delta"
-""")
+""",
+    )
     t = check_goal(path, tiny.as_of(2021)).tiers[0].targets[0]
     assert math.isinf(t.minutes) and not t.met  # no rail to Delta
     assert t.multimodal["minutes"] == pytest.approx(160.0)  # README: 25 + 115 + 20
@@ -226,7 +246,10 @@ def test_frame_and_markdown(report_2021):
 
 
 def test_unknown_place_and_group_are_reported_together_with_lines(tiny, tmp_path):
-    path = write(tmp_path, GOAL_HEAD + """
+    path = write(
+        tmp_path,
+        GOAL_HEAD
+        + """
 [[tier]]
 within_minutes = 60
 
@@ -236,7 +259,8 @@ place = "gama"
 [[tier.target]]
 group = "cor"
 quantifier = "all"
-""")
+""",
+    )
     with pytest.raises(GoalError) as info:
         check_goal(path, tiny)
     text = str(info.value)
@@ -246,7 +270,9 @@ quantifier = "all"
 
 
 def test_bad_goal_file_reports_every_problem_with_its_line(tmp_path):
-    path = write(tmp_path, """[goal]
+    path = write(
+        tmp_path,
+        """[goal]
 name = "bad"
 origin = "alpha"
 mode = ["rail"]
@@ -264,12 +290,19 @@ quantifier = "most"
 
 [[tier.target]]
 group = "core"
-""")
+""",
+    )
     with pytest.raises(GoalError) as info:
         load_goal(path)
     text = str(info.value)
-    for expected in ("line 4, key 'mode'", "did you mean 'modes'", "line 5, key 'measure'",
-                     "line 11, key 'within_minutes'", "line 15, key 'quantifier'", "line 17, key 'quantifier'"):
+    for expected in (
+        "line 4, key 'mode'",
+        "did you mean 'modes'",
+        "line 5, key 'measure'",
+        "line 11, key 'within_minutes'",
+        "line 15, key 'quantifier'",
+        "line 17, key 'quantifier'",
+    ):
         assert expected in text
     assert isinstance(info.value, ValueError) and isinstance(info.value, TransitError)
 

@@ -8,6 +8,7 @@ The 4-city case used throughout (minutes, inf = unreachable; populations 100, 20
     C 120   90    0  inf
     D inf  200  inf    0
 """
+
 from __future__ import annotations
 
 import math
@@ -147,8 +148,9 @@ def test_accessibility_on_tiny_station_measure(tiny):
     from transit.indicators import accessibility
 
     net = tiny.as_of("2016-06-01")
-    df = accessibility(net, modes=("rail",), measure="station", group="core", group_within_hours=0.5,
-                       half_life_minutes=20).set_index("city_id")
+    df = accessibility(
+        net, modes=("rail",), measure="station", group="core", group_within_hours=0.5, half_life_minutes=20
+    ).set_index("city_id")
     assert list(df.index) == sorted(df.index)
     # alpha: beta 2 M at 20, gamma 1 M at 56; delta, epsilon unreachable by rail
     assert df.at["alpha", "watt_minutes"] == pytest.approx((20 * 2e6 + 56 * 1e6) / 3e6)
@@ -169,8 +171,9 @@ def test_accessibility_change_on_tiny(tiny):
     _travel_times_or_skip()
     from transit.indicators import accessibility_change
 
-    ch = accessibility_change(tiny.as_of("2012-06-01"), tiny.as_of("2016-06-01"), modes=("rail",),
-                              measure="station", group="core").set_index("city_id")
+    ch = accessibility_change(
+        tiny.as_of("2012-06-01"), tiny.as_of("2016-06-01"), modes=("rail",), measure="station", group="core"
+    ).set_index("city_id")
     assert ch.at["alpha", "pop_within_1h_a"] == 2e6
     assert ch.at["alpha", "pop_within_1h_b"] == 3e6
     assert ch.at["alpha", "pop_within_1h_change"] == 1e6

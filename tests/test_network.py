@@ -1,4 +1,5 @@
 """The Network object: dates, tables, place lookup, immutability."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -13,11 +14,14 @@ def test_default_date_is_the_data_date(tiny):
     assert tiny.date == date(2026, 11, 1) == tiny.data_as_of
 
 
-@pytest.mark.parametrize("when, stations", [
-    (2012, {"alpha_central", "alpha_east", "beta", "alpha_airport", "delta_airport"}),
-    ("2016-03-10", {"alpha_central", "alpha_east", "beta", "gamma", "alpha_airport", "delta_airport"}),
-    (2031, {"alpha_central", "alpha_east", "beta", "gamma", "gamma_north", "alpha_airport", "delta_airport"}),
-])
+@pytest.mark.parametrize(
+    "when, stations",
+    [
+        (2012, {"alpha_central", "alpha_east", "beta", "alpha_airport", "delta_airport"}),
+        ("2016-03-10", {"alpha_central", "alpha_east", "beta", "gamma", "alpha_airport", "delta_airport"}),
+        (2031, {"alpha_central", "alpha_east", "beta", "gamma", "gamma_north", "alpha_airport", "delta_airport"}),
+    ],
+)
 def test_as_of_keeps_what_is_in_service(tiny, when, stations):
     assert set(tiny.as_of(when).stations["station_id"]) == stations
 
@@ -105,17 +109,23 @@ def test_central_stations_leave_out_far_county_stations(tiny):
 
 def _speeds(rows):
     import pandas as pd
+
     cols = ["line_id", "from_station_id", "to_station_id", "operating_kmh", "valid_from", "source"]
     return pd.DataFrame([dict(zip(cols, r)) for r in rows], columns=cols)
 
 
 def test_operating_speeds_take_the_latest_row_per_stretch(tiny):
-    net = tiny.with_tables(operating_speeds=_speeds([
-        ("l1", "alpha_east", "gamma", 200.0, date(2012, 1, 1), "made up"),
-        ("l1", "beta", "gamma", 240.0, date(2018, 1, 1), "made up"),
-        ("l1", "alpha_east", "gamma", 250.0, date(2025, 1, 1), "made up"),
-        ("l2", "alpha_central", "beta", 120.0, date(2016, 1, 1), "made up"),
-    ]), label="test")
+    net = tiny.with_tables(
+        operating_speeds=_speeds(
+            [
+                ("l1", "alpha_east", "gamma", 200.0, date(2012, 1, 1), "made up"),
+                ("l1", "beta", "gamma", 240.0, date(2018, 1, 1), "made up"),
+                ("l1", "alpha_east", "gamma", 250.0, date(2025, 1, 1), "made up"),
+                ("l2", "alpha_central", "beta", 120.0, date(2016, 1, 1), "made up"),
+            ]
+        ),
+        label="test",
+    )
 
     def table(when):
         os_ = net.as_of(when).operating_speeds
@@ -124,15 +134,19 @@ def test_operating_speeds_take_the_latest_row_per_stretch(tiny):
     assert table(2011) == []
     assert table(2015) == [("l1", "alpha_east", "gamma", 200.0)]
     # a later row over part of the stretch: the earlier row keeps the rest
-    assert table(2020) == [("l1", "alpha_east", "beta", 200.0), ("l1", "beta", "gamma", 240.0),
-                           ("l2", "alpha_central", "beta", 120.0)]
+    assert table(2020) == [
+        ("l1", "alpha_east", "beta", 200.0),
+        ("l1", "beta", "gamma", 240.0),
+        ("l2", "alpha_central", "beta", 120.0),
+    ]
     assert table("2026-01-01") == [("l1", "alpha_east", "gamma", 250.0), ("l2", "alpha_central", "beta", 120.0)]
     kept = net.as_of(2020).operating_speeds.query("line_id == 'l1'").set_index("to_station_id")
     assert kept.loc["beta", "valid_from"] == date(2012, 1, 1) and kept.loc["gamma", "valid_from"] == date(2018, 1, 1)
 
 
 def test_operating_speeds_only_for_lines_in_service(tiny):
-    net = tiny.with_tables(operating_speeds=_speeds([
-        ("l3", "gamma", "gamma_north", 300.0, date(2020, 1, 1), "made up")]), label="test")
+    net = tiny.with_tables(
+        operating_speeds=_speeds([("l3", "gamma", "gamma_north", 300.0, date(2020, 1, 1), "made up")]), label="test"
+    )
     assert net.as_of(2025).operating_speeds.empty  # l3 is under construction until 2030
     assert len(net.as_of(2031).operating_speeds) == 1

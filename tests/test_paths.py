@@ -1,4 +1,5 @@
 """Tests of transit.paths: a golden graph over every method, random graphs, errors."""
+
 from __future__ import annotations
 
 import math
@@ -31,25 +32,39 @@ BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 # Shortest paths (each unique):  0-1-2-3 = 10+0+4 = 14;  1-2-3-0 = 0+4+7 = 11;
 # 2-3-0-1 = 4+7+10 = 21;  3-0-1-2 = 7+10+0 = 17;  4-3-0-1-2 = 1+7+10+0 = 18.
 # ---------------------------------------------------------------------------------------------
-GOLDEN_EDGES = [(0, 1, 10.0), (0, 2, 30.0), (1, 2, 0.0), (1, 3, 20.0), (2, 3, 5.0), (2, 3, 4.0),
-                (3, 0, 7.0), (0, 0, 3.0), (4, 3, 1.0)]
+GOLDEN_EDGES = [
+    (0, 1, 10.0),
+    (0, 2, 30.0),
+    (1, 2, 0.0),
+    (1, 3, 20.0),
+    (2, 3, 5.0),
+    (2, 3, 4.0),
+    (3, 0, 7.0),
+    (0, 0, 3.0),
+    (4, 3, 1.0),
+]
 GOLDEN_N = 6
-GOLDEN_MINUTES = np.array([
-    [0.0, 10.0, 10.0, 14.0, INF, INF],
-    [11.0, 0.0, 0.0, 4.0, INF, INF],
-    [11.0, 21.0, 0.0, 4.0, INF, INF],
-    [7.0, 17.0, 17.0, 0.0, INF, INF],
-    [8.0, 18.0, 18.0, 1.0, 0.0, INF],
-    [INF, INF, INF, INF, INF, 0.0],
-])
-GOLDEN_PRED = np.array([
-    [-1, 0, 1, 2, -1, -1],
-    [3, -1, 1, 2, -1, -1],
-    [3, 0, -1, 2, -1, -1],
-    [3, 0, 1, -1, -1, -1],
-    [3, 0, 1, 4, -1, -1],
-    [-1, -1, -1, -1, -1, -1],
-], dtype=np.int32)
+GOLDEN_MINUTES = np.array(
+    [
+        [0.0, 10.0, 10.0, 14.0, INF, INF],
+        [11.0, 0.0, 0.0, 4.0, INF, INF],
+        [11.0, 21.0, 0.0, 4.0, INF, INF],
+        [7.0, 17.0, 17.0, 0.0, INF, INF],
+        [8.0, 18.0, 18.0, 1.0, 0.0, INF],
+        [INF, INF, INF, INF, INF, 0.0],
+    ]
+)
+GOLDEN_PRED = np.array(
+    [
+        [-1, 0, 1, 2, -1, -1],
+        [3, -1, 1, 2, -1, -1],
+        [3, 0, -1, 2, -1, -1],
+        [3, 0, 1, -1, -1, -1],
+        [3, 0, 1, 4, -1, -1],
+        [-1, -1, -1, -1, -1, -1],
+    ],
+    dtype=np.int32,
+)
 
 
 def _golden_coo(edges=GOLDEN_EDGES):
@@ -82,6 +97,7 @@ def _golden_methods():
     # COO and non-canonical CSR hold the parallel edges as duplicate entries; the formats whose
     # conversion would sum duplicates get the graph with the quicker parallel edge only
     for fmt in ("coo", "noncanonical-csr", "csr", "csc", "lil", "dok", "bsr", "csr_array"):
+
         def run(fmt=fmt):
             if fmt == "coo":
                 g = _golden_coo()
@@ -93,14 +109,22 @@ def _golden_methods():
                 g = _golden_coo(_golden_single_edges()).asformat(fmt)
             assert g.nnz >= 8  # the explicit zero 1 -> 2 survived the conversion
             return all_pairs_minutes(g), None
+
         out.append((f"all_pairs_minutes[{fmt}]", run))
     for queue in QUEUES:
         for threads in (1, 2):
-            out.append((f"shortest_minutes[{queue},{threads}t]",
-                        lambda q=queue, t=threads: (shortest_minutes(*csr, n_threads=t, queue=q), None)))
-            out.append((f"shortest_minutes[{queue},{threads}t,pred]",
-                        lambda q=queue, t=threads: shortest_minutes(*csr, predecessors=True,
-                                                                    n_threads=t, queue=q)))
+            out.append(
+                (
+                    f"shortest_minutes[{queue},{threads}t]",
+                    lambda q=queue, t=threads: (shortest_minutes(*csr, n_threads=t, queue=q), None),
+                )
+            )
+            out.append(
+                (
+                    f"shortest_minutes[{queue},{threads}t,pred]",
+                    lambda q=queue, t=threads: shortest_minutes(*csr, predecessors=True, n_threads=t, queue=q),
+                )
+            )
     return out
 
 
@@ -155,8 +179,9 @@ def test_path_from_predecessors_rejects_wrong_row():
 # ---------------------------------------------------------------------------------------------
 # Random graphs against scipy and the naive reference
 # ---------------------------------------------------------------------------------------------
-_weights = st.one_of(st.just(0.0), st.integers(0, 120).map(float),
-                     st.floats(0.0, 120.0, allow_nan=False), st.floats(1e-6, 1e-3))
+_weights = st.one_of(
+    st.just(0.0), st.integers(0, 120).map(float), st.floats(0.0, 120.0, allow_nan=False), st.floats(1e-6, 1e-3)
+)
 
 
 @st.composite
@@ -211,8 +236,7 @@ def _check_predecessors(n, edges, dist, pred):
 @given(g=graphs(max_nodes=40))
 def test_all_pairs_minutes_random_coo_with_duplicates(g):
     n, edges = g
-    coo = sp.coo_matrix(([w for *_, w in edges], ([u for u, *_ in edges], [v for _, v, _ in edges])),
-                        shape=(n, n))
+    coo = sp.coo_matrix(([w for *_, w in edges], ([u for u, *_ in edges], [v for _, v, _ in edges])), shape=(n, n))
     np.testing.assert_allclose(all_pairs_minutes(coo), _scipy_minutes(n, edges), rtol=1e-12, atol=1e-12)
 
 
@@ -225,8 +249,7 @@ def test_rail_like_graph_matches_scipy(n):
     g = rail_like_graph(n, seed=3)
     expected = shortest_path(g, method="D")
     for queue in QUEUES:
-        np.testing.assert_allclose(shortest_minutes(g.indptr, g.indices, g.data, queue=queue),
-                                   expected, rtol=1e-12)
+        np.testing.assert_allclose(shortest_minutes(g.indptr, g.indices, g.data, queue=queue), expected, rtol=1e-12)
     np.testing.assert_allclose(all_pairs_minutes(g, n_threads=2), expected, rtol=1e-12)
 
 
@@ -240,8 +263,9 @@ def test_wide_weight_range_is_exact():
     g = sp.csr_matrix((w, (rows, cols)), shape=(n, n))
     expected = shortest_path(g, method="D")
     for queue in QUEUES:
-        np.testing.assert_allclose(shortest_minutes(g.indptr, g.indices, g.data, queue=queue),
-                                   expected, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(
+            shortest_minutes(g.indptr, g.indices, g.data, queue=queue), expected, rtol=1e-12, atol=1e-15
+        )
 
 
 def test_empty_and_single_node_graphs():
@@ -282,22 +306,24 @@ def test_nan_minutes_names_edge():
         shortest_minutes([0, 1, 1], [1], [float("nan")])
 
 
-@pytest.mark.parametrize("indptr,indices,minutes,match", [
-    ([0, 1], [1], [1.0], "outside the 1 nodes"),
-    ([0, 2], [0], [1.0], "indptr must start at 0"),
-    ([1, 1], [0], [1.0], "indptr must start at 0"),
-    ([0, 1, 0], [0], [1.0], "indptr must start at 0"),
-    ([0, 1], [0, 0], [1.0], "one length"),
-    ([0, 1], [0.5], [1.0], "integers"),
-    ([], [], [], "at least"),
-])
+@pytest.mark.parametrize(
+    "indptr,indices,minutes,match",
+    [
+        ([0, 1], [1], [1.0], "outside the 1 nodes"),
+        ([0, 2], [0], [1.0], "indptr must start at 0"),
+        ([1, 1], [0], [1.0], "indptr must start at 0"),
+        ([0, 1, 0], [0], [1.0], "indptr must start at 0"),
+        ([0, 1], [0, 0], [1.0], "one length"),
+        ([0, 1], [0.5], [1.0], "integers"),
+        ([], [], [], "at least"),
+    ],
+)
 def test_malformed_csr_is_rejected(indptr, indices, minutes, match):
     with pytest.raises(ValueError, match=match):
         shortest_minutes(indptr, indices, minutes)
 
 
-@pytest.mark.parametrize("origins,match", [([6], "origin 6"), ([-1], "origin -1"),
-                                           ([0.5], "integer"), ([[0]], "1-D")])
+@pytest.mark.parametrize("origins,match", [([6], "origin 6"), ([-1], "origin -1"), ([0.5], "integer"), ([[0]], "1-D")])
 def test_bad_origins_are_rejected(origins, match):
     with pytest.raises(ValueError, match=match):
         shortest_minutes(*to_csr(GOLDEN_N, GOLDEN_EDGES), origins)

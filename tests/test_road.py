@@ -1,4 +1,5 @@
 """Road access with OSMnx on the synthetic town of tests/data/road (see its README); nothing downloads."""
+
 from __future__ import annotations
 
 import math
@@ -76,7 +77,9 @@ def test_with_road_access_replaces_rows(graph, tiny):
     net2 = road.with_road_access(tiny, df)
     acc = net2.tables["access"].set_index(["city_id", "station_id"])
     assert acc.loc[("alpha", "alpha_east"), "mode"] == "road"
-    assert acc.loc[("alpha", "alpha_east"), "minutes"] == pytest.approx(df.set_index("station_id").at["alpha_east", "minutes"])
+    assert acc.loc[("alpha", "alpha_east"), "minutes"] == pytest.approx(
+        df.set_index("station_id").at["alpha_east", "minutes"]
+    )
     assert acc.loc[("alpha", "alpha_airport"), "minutes"] == 25  # untouched
     assert tiny.tables["access"].set_index(["city_id", "station_id"]).loc[("alpha", "alpha_east"), "minutes"] == 15
     assert len(acc) == len(tiny.tables["access"])
@@ -85,8 +88,9 @@ def test_with_road_access_replaces_rows(graph, tiny):
 def test_with_road_access_rejects_bad_frames(tiny):
     with pytest.raises(road.RoadDataError, match="lacks column"):
         road.with_road_access(tiny, pd.DataFrame({"city_id": ["alpha"]}))
-    bad = pd.DataFrame({"city_id": ["alpha"], "station_id": ["alpha_east"], "minutes": [np.inf],
-                        "mode": ["road"], "source": ["x"]})
+    bad = pd.DataFrame(
+        {"city_id": ["alpha"], "station_id": ["alpha_east"], "minutes": [np.inf], "mode": ["road"], "source": ["x"]}
+    )
     with pytest.raises(road.RoadDataError, match="non-finite"):
         road.with_road_access(tiny, bad)
 
@@ -135,6 +139,7 @@ def test_road_access_feeds_the_door_measure(graph, tiny):
     """Door alpha-beta in 2016 is 68 min with 15 min access to alpha_east (tests/data/tiny/README.md);
     with the road time to alpha_east instead, it moves by exactly the difference."""
     from transit import travel as routing
+
     acc = road.road_access_minutes(graph, tiny, "alpha")
     net = road.with_road_access(tiny, acc).as_of("2016-06-01")
     base = routing.travel_times(tiny.as_of("2016-06-01"), modes=("rail",), measure="door").get("alpha", "beta")
@@ -177,7 +182,8 @@ def test_isochrone_surface_with_road_graph(graph, tiny):
     times = travel_times(net, modes=("rail", "air"), measure="door")
     src = times.from_origin("alpha")
     st = net.tables["stations"].set_index("station_id").loc[src.index]
-    by_road, _ = road.min_road_minutes(graph, list(st["lat"]) + [30.0], list(st["lon"]) + [120.0],
-                                       list(src) + [0.0], [lat[k]], [lon[k]])
+    by_road, _ = road.min_road_minutes(
+        graph, list(st["lat"]) + [30.0], list(st["lon"]) + [120.0], list(src) + [0.0], [lat[k]], [lon[k]]
+    )
     # (the airport, 3 km from the nearest node, is off the graph and far slower there)
     assert withroad[k] == pytest.approx(by_road[0], abs=1e-6)

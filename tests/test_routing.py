@@ -1,4 +1,5 @@
 """travel_times on the tiny network: every expected time of tests/data/tiny/README.md, and routes."""
+
 from __future__ import annotations
 
 import math
@@ -11,15 +12,18 @@ from transit.routing.graph import compile_graph
 from transit.travel import travel_times
 
 
-@pytest.mark.parametrize("year, a, b, minutes", [
-    (2012, "alpha", "beta", 20.0),
-    (2012, "alpha", "gamma", math.inf),
-    (2016, "alpha", "gamma", 56.0),
-    (2021, "alpha", "gamma", 50.0),
-    (2031, "alpha", "gamma_north", 55.0),
-    (2016, "alpha", "epsilon", math.inf),
-    (2016, "beta", "alpha", 20.0),
-])
+@pytest.mark.parametrize(
+    "year, a, b, minutes",
+    [
+        (2012, "alpha", "beta", 20.0),
+        (2012, "alpha", "gamma", math.inf),
+        (2016, "alpha", "gamma", 56.0),
+        (2021, "alpha", "gamma", 50.0),
+        (2031, "alpha", "gamma_north", 55.0),
+        (2016, "alpha", "epsilon", math.inf),
+        (2016, "beta", "alpha", 20.0),
+    ],
+)
 def test_station_measure(tiny, year, a, b, minutes):
     tt = travel_times(tiny.as_of(year), measure="station")
     assert tt.get(a, b) == pytest.approx(minutes)
@@ -41,7 +45,9 @@ def test_route_legs_add_up_and_name_lines(tiny):
     tt = travel_times(tiny.as_of(2031), measure="station")
     route = tt.route("alpha", "gamma_north")
     assert [(leg.from_id, leg.to_id, leg.kind, leg.via) for leg in route.legs] == [
-        ("alpha_east", "gamma", "rail", "l1"), ("gamma", "gamma_north", "rail", "l3")]
+        ("alpha_east", "gamma", "rail", "l1"),
+        ("gamma", "gamma_north", "rail", "l3"),
+    ]
     assert route.minutes == pytest.approx(tt.get("alpha", "gamma_north"))
     assert route.transfers == 1
     door = travel_times(tiny.as_of(2016), modes=("rail", "air"), measure="door").route("alpha", "delta")
@@ -102,6 +108,7 @@ def test_bad_options(tiny):
 
 def test_graph_is_csr_and_matches_scipy(tiny):
     from scipy.sparse.csgraph import shortest_path
+
     g = compile_graph(tiny.as_of(2031), ("rail", "air"), "door")
     assert g.indptr[-1] == g.n_edges and g.indices.dtype == np.int32
     expected = shortest_path(g.to_scipy(), method="D")

@@ -1,4 +1,5 @@
 """Tests of transit.runtime: the running-time model (km, design speed, stops -> minutes)."""
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -14,9 +15,16 @@ from transit.routing.runtime import (
 )
 
 # zero allowances: the model reduces to distance / (speed_factor * min(design, cap))
-PURE = dict(speed_factor=1.0, max_operating_kmh=1000.0, mid_design_operating_kmh=1000.0, terminal_minutes=0.0,
-            stop_loss_minutes_per_100kmh=0.0, dwell_minutes=0.0, nonstop_km=0.0,
-            stop_spacing_km=100.0)
+PURE = dict(
+    speed_factor=1.0,
+    max_operating_kmh=1000.0,
+    mid_design_operating_kmh=1000.0,
+    terminal_minutes=0.0,
+    stop_loss_minutes_per_100kmh=0.0,
+    dwell_minutes=0.0,
+    nonstop_km=0.0,
+    stop_spacing_km=100.0,
+)
 
 
 def test_pure_cruise_is_distance_over_speed():
@@ -27,13 +35,19 @@ def test_pure_cruise_is_distance_over_speed():
 
 
 def test_hand_computed_with_all_allowances():
-    p = dict(speed_factor=0.9, max_operating_kmh=300.0, terminal_minutes=3.0,
-             stop_loss_minutes_per_100kmh=1.2, dwell_minutes=2.0, stop_spacing_km=100.0,
-             nonstop_km=50.0)
+    p = dict(
+        speed_factor=0.9,
+        max_operating_kmh=300.0,
+        terminal_minutes=3.0,
+        stop_loss_minutes_per_100kmh=1.2,
+        dwell_minutes=2.0,
+        stop_spacing_km=100.0,
+        nonstop_km=50.0,
+    )
     # one stretch of 250 km designed for 350: cruising 0.9 * 300 = 270 km/h
     t = line_minutes(np.array([0.0, 250.0]), np.array([350.0]), p)[0, 1]
     cruise = 60 * 250 / 270
-    ends = 1.2 * 270 / 100                      # start and end, half a stop each
+    ends = 1.2 * 270 / 100  # start and end, half a stop each
     stops = (250 - 50) / 100 * (2.0 + 1.2 * 270 / 100)
     assert t == pytest.approx(3.0 + ends + cruise + stops)
     assert pair_minutes(250.0, 350.0, p) == pytest.approx(t)
@@ -59,8 +73,10 @@ def test_defaults_give_plausible_2016_times():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.floats(1.0, 300.0), min_size=1, max_size=25),
-       st.lists(st.sampled_from([120.0, 160.0, 200.0, 250.0, 300.0, 350.0]), min_size=25, max_size=25))
+@given(
+    st.lists(st.floats(1.0, 300.0), min_size=1, max_size=25),
+    st.lists(st.sampled_from([120.0, 160.0, 200.0, 250.0, 300.0, 350.0]), min_size=25, max_size=25),
+)
 def test_properties(seg_km, speeds):
     x = np.r_[0.0, np.cumsum(seg_km)]
     v = np.array(speeds[: len(seg_km)])
@@ -83,13 +99,16 @@ def test_single_station_line():
     assert line_minutes(np.array([5.0]), np.array([])).tolist() == [[0.0]]
 
 
-@pytest.mark.parametrize("x, v, match", [
-    ([0.0, 10.0, 10.0], [200.0, 200.0], "strictly increasing"),
-    ([0.0, 10.0, 5.0], [200.0, 200.0], "strictly increasing"),
-    ([0.0, 10.0], [200.0, 200.0], "one value per segment"),
-    ([0.0, 10.0], [0.0], "positive"),
-    ([0.0, np.nan], [200.0], "strictly increasing"),
-])
+@pytest.mark.parametrize(
+    "x, v, match",
+    [
+        ([0.0, 10.0, 10.0], [200.0, 200.0], "strictly increasing"),
+        ([0.0, 10.0, 5.0], [200.0, 200.0], "strictly increasing"),
+        ([0.0, 10.0], [200.0, 200.0], "one value per segment"),
+        ([0.0, 10.0], [0.0], "positive"),
+        ([0.0, np.nan], [200.0], "strictly increasing"),
+    ],
+)
 def test_bad_input(x, v, match):
     with pytest.raises(ValueError, match=match):
         line_minutes(np.array(x), np.array(v))
@@ -110,10 +129,11 @@ def test_params_from_mapping_ignores_notes_and_fills_defaults():
 def test_mid_design_cap():
     # lines designed for 250 km/h ran at 200 in 2016: the cap applies only strictly between 200 and 300
     p = dict(PURE, mid_design_operating_kmh=200.0)
-    np.testing.assert_allclose(operating_kmh(np.array([160.0, 200.0, 250.0, 300.0, 350.0]), p),
-                               [160.0, 200.0, 200.0, 300.0, 350.0])
+    np.testing.assert_allclose(
+        operating_kmh(np.array([160.0, 200.0, 250.0, 300.0, 350.0]), p), [160.0, 200.0, 200.0, 300.0, 350.0]
+    )
     t = line_minutes(np.array([0.0, 100.0]), np.array([250.0]), p)[0, 1]
-    assert t == pytest.approx(30.0)                               # 100 km at 200 km/h
+    assert t == pytest.approx(30.0)  # 100 km at 200 km/h
 
 
 def test_category_overrides():
@@ -131,22 +151,37 @@ def test_profile_minutes_matches_line_minutes():
     m = line_minutes(x, v, p)
     seg = np.diff(x)
     speeds = np.array([200.0, 250.0, 350.0])
-    km = np.array([[seg[0] + 0, 0.0, seg[1]],                    # stations 0 -> 2
-                   [seg[0], seg[2], seg[1] + seg[3]]])           # stations 0 -> 4
+    km = np.array(
+        [
+            [seg[0] + 0, 0.0, seg[1]],  # stations 0 -> 2
+            [seg[0], seg[2], seg[1] + seg[3]],
+        ]
+    )  # stations 0 -> 4
     np.testing.assert_allclose(profile_minutes(km, speeds, p), [m[0, 2], m[0, 4]])
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.lists(st.floats(5.0, 200.0), min_size=2, max_size=12),
-       st.lists(st.sampled_from([160.0, 200.0, 250.0, 300.0, 350.0]), min_size=12, max_size=12),
-       st.booleans(), st.floats(0.0, 300.0), st.floats(20.0, 500.0), st.floats(0.0, 5.0), st.floats(0.0, 3.0))
+@given(
+    st.lists(st.floats(5.0, 200.0), min_size=2, max_size=12),
+    st.lists(st.sampled_from([160.0, 200.0, 250.0, 300.0, 350.0]), min_size=12, max_size=12),
+    st.booleans(),
+    st.floats(0.0, 300.0),
+    st.floats(20.0, 500.0),
+    st.floats(0.0, 5.0),
+    st.floats(0.0, 3.0),
+)
 def test_breaking_a_journey_never_saves_time(seg_km, speeds, one_speed, nonstop_km, spacing_km, terminal, loss):
     """T_ik <= T_ij + T_jk, so the router keeps the through edge whatever stations are listed: exact
     on a line of one design speed, within 2 % where speeds mix (the pair's mean speed prices its stops)."""
     x = np.r_[0.0, np.cumsum(seg_km)]
     v = np.full(len(seg_km), speeds[0]) if one_speed else np.array(speeds[: len(seg_km)])
-    p = ModelParams(nonstop_km=nonstop_km, stop_spacing_km=spacing_km, terminal_minutes=terminal,
-                    stop_loss_minutes_per_100kmh=loss, mid_design_operating_kmh=200.0)
+    p = ModelParams(
+        nonstop_km=nonstop_km,
+        stop_spacing_km=spacing_km,
+        terminal_minutes=terminal,
+        stop_loss_minutes_per_100kmh=loss,
+        mid_design_operating_kmh=200.0,
+    )
     m = line_minutes(x, v, p)
     n = x.size
     i, j, k = np.meshgrid(np.arange(n), np.arange(n), np.arange(n), indexing="ij")

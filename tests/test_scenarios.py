@@ -3,6 +3,7 @@
 Uses the tiny network (tests/data/tiny; times in its README, where a rail leg takes 60 * km / design_kmh
 minutes) and the scenario files in tests/data/goals/.
 """
+
 from __future__ import annotations
 
 import math
@@ -48,13 +49,16 @@ def test_the_baseline_never_changes(tiny, everything):
 
 
 def test_on_network_date_opens_a_line_on_any_date(tiny, tmp_path):
-    path = scenario_file(tmp_path, """
+    path = scenario_file(
+        tmp_path,
+        """
 [[modification]]
 type = "set_opening"
 line = "l3"
 on_network_date = true
 hypothesis = "test"
-""")
+""",
+    )
     for year in (2016, 2026):
         net = load_scenario(path).apply(tiny.as_of(year))
         assert travel_times(net).get("beta", "gamma_north") == pytest.approx(36.0 + 5.0)
@@ -62,7 +66,9 @@ hypothesis = "test"
 
 
 def test_a_future_opening_sets_the_expected_year(tiny, tmp_path):
-    path = scenario_file(tmp_path, """
+    path = scenario_file(
+        tmp_path,
+        """
 [[modification]]
 type = "set_opening"
 line = "l1"
@@ -70,7 +76,8 @@ from = "beta"
 to = "gamma"
 year = 2035
 hypothesis = "test: postponed"
-""")
+""",
+    )
     net = load_scenario(path).apply(tiny)
     row = net.tables["sections"].set_index(["line_id", "from_station_id"]).loc[("l1", "beta")]
     assert (row["status"], int(row["expected_year"])) == ("construction", 2035)
@@ -80,19 +87,24 @@ hypothesis = "test: postponed"
 
 
 def test_open_all_opens_every_construction_and_planned_section(tiny, tmp_path):
-    path = scenario_file(tmp_path, """
+    path = scenario_file(
+        tmp_path,
+        """
 [[modification]]
 type = "open_all"
 year = 2027
 hypothesis = "test"
-""")
+""",
+    )
     net = load_scenario(path).apply(tiny)
     assert "gamma_north" not in set(tiny.as_of(2027).stations["station_id"])  # l3 is due 2030
     assert travel_times(net.as_of(2027)).get("beta", "gamma_north") == pytest.approx(36.0 + 5.0)
 
 
 def test_set_design_speed_splits_a_section_at_an_inner_station(tiny, tmp_path):
-    path = scenario_file(tmp_path, """
+    path = scenario_file(
+        tmp_path,
+        """
 [[modification]]
 type = "add_line"
 line = "l5"
@@ -112,15 +124,20 @@ from = "beta"
 to = "gamma"
 design_kmh = 150
 hypothesis = "test: slow second half"
-""")
+""",
+    )
     net = load_scenario(path).apply(tiny.as_of(2021))
     sec = net.sections[net.sections["line_id"] == "l5"]
     assert sorted(zip(sec["from_station_id"], sec["to_station_id"], sec["design_kmh"])) == [
-        ("alpha_east", "beta", 300.0), ("beta", "gamma", 150.0)]
+        ("alpha_east", "beta", 300.0),
+        ("beta", "gamma", 150.0),
+    ]
 
 
 def test_close_remove_extend_cut_and_published(tiny, tmp_path):
-    path = scenario_file(tmp_path, """
+    path = scenario_file(
+        tmp_path,
+        """
 [[modification]]
 type = "close_section"
 line = "l2"
@@ -163,7 +180,8 @@ to = "beta"
 minutes = 15
 valid_from = 2021-01-01
 hypothesis = "test"
-""")
+""",
+    )
     net = load_scenario(path).apply(tiny.as_of(2021))
     assert "l2" not in set(net.sections["line_id"]) and "l3" not in set(net.tables["lines"]["line_id"])
     rail = travel_times(net)
@@ -189,7 +207,9 @@ def test_a_scenario_that_does_not_apply_reports_every_problem_with_its_line(tiny
 
 
 def test_bad_scenario_file_reports_every_problem_with_its_line(tmp_path):
-    path = scenario_file(tmp_path, """
+    path = scenario_file(
+        tmp_path,
+        """
 [[modification]]
 type = "set_openning"
 line = "l1"
@@ -207,7 +227,8 @@ from = "alpha_airport"
 block_minutes = 5
 daily_frequency = 1
 source = "x"
-""")
+""",
+    )
     with pytest.raises(ScenarioError) as info:
         load_scenario(path)
     text = str(info.value)

@@ -13,6 +13,7 @@ Alpha to gamma is 50 min (the published alpha_east - gamma time). Candidate proj
 Alpha - gamma: 50 with none of 2-4; 50 with fast-l2; 20 + 25.714 = 45.714 with fast-l1;
 18 + 25.714 = 43.714 with both; 30 with direct. Alpha - beta: 20, or 18 with fast-l2.
 """
+
 from __future__ import annotations
 
 import json
@@ -62,15 +63,36 @@ quantifier = "any"
 id = "core_any"
 """
 
-FAST_L2 = {"label": "fast-l2", "id": "user:fast-l2", "expected_year": 2028,
-           "modifications": [{"type": "set_design_speed", "line": "l2", "design_kmh": 400}]}
-FAST_L1 = {"label": "fast-l1", "id": "user:fast-l1", "expected_year": 2027,
-           "modifications": [{"type": "set_design_speed", "line": "l1", "from": "beta", "to": "gamma",
-                              "design_kmh": 350}]}
-DIRECT = {"label": "direct", "id": "user:direct", "expected_year": 2035,
-          "modifications": [{"type": "add_line", "line": "l5", "name": "Alpha-Gamma Direct", "name_zh": "直达",
-                             "category": "hsr", "stations": ["alpha_central", "gamma"], "chainage_km": [0, 200],
-                             "design_kmh": 400, "on_network_date": True}]}
+FAST_L2 = {
+    "label": "fast-l2",
+    "id": "user:fast-l2",
+    "expected_year": 2028,
+    "modifications": [{"type": "set_design_speed", "line": "l2", "design_kmh": 400}],
+}
+FAST_L1 = {
+    "label": "fast-l1",
+    "id": "user:fast-l1",
+    "expected_year": 2027,
+    "modifications": [{"type": "set_design_speed", "line": "l1", "from": "beta", "to": "gamma", "design_kmh": 350}],
+}
+DIRECT = {
+    "label": "direct",
+    "id": "user:direct",
+    "expected_year": 2035,
+    "modifications": [
+        {
+            "type": "add_line",
+            "line": "l5",
+            "name": "Alpha-Gamma Direct",
+            "name_zh": "直达",
+            "category": "hsr",
+            "stations": ["alpha_central", "gamma"],
+            "chainage_km": [0, 200],
+            "design_kmh": 400,
+            "on_network_date": True,
+        }
+    ],
+}
 PROJECTS = ["all-planned", FAST_L2, FAST_L1, DIRECT]
 L1 = 20 + 150 * 60 / 350
 
@@ -85,8 +107,10 @@ def sweep_net(tmp_path_factory):
         with open(folder / name, "a", encoding="utf-8") as f:
             f.write(text)
 
-    append("stations.csv", "eps_a,Eps A,艾普A,epsilon,rail,31.0,118.0,,,made up\n"
-                           "eps_b,Eps B,艾普B,epsilon,rail,31.0,118.5,,,made up\n")
+    append(
+        "stations.csv",
+        "eps_a,Eps A,艾普A,epsilon,rail,31.0,118.0,,,made up\neps_b,Eps B,艾普B,epsilon,rail,31.0,118.5,,,made up\n",
+    )
     append("lines.csv", "l4,Epsilon Line,艾普线,hsr,made up\n")
     append("line_stations.csv", "l4,1,eps_a,0,made up\nl4,2,eps_b,48,made up\n")
     append("sections.csv", "l4,eps_a,eps_b,300,planned,,2029,made up\n")
@@ -113,8 +137,17 @@ def test_projects_in_order(result):
 
 def test_hand_computed_minutes(result):
     f = result.frame
-    assert len(f) == 32 * 3 and list(f.columns) == ["combination", "projects", "n_projects", "year", "tier",
-                                                     "target", "within_minutes", "minutes", "met"]
+    assert len(f) == 32 * 3 and list(f.columns) == [
+        "combination",
+        "projects",
+        "n_projects",
+        "year",
+        "tier",
+        "target",
+        "within_minutes",
+        "minutes",
+        "met",
+    ]
     gamma = f[f["target"] == "gamma"].set_index("combination")["minutes"]
     for c in range(32):
         fast2, fast1, direct = (c >> 2) & 1, (c >> 3) & 1, (c >> 4) & 1
@@ -173,8 +206,12 @@ def test_incremental_equals_full_check_on_yrd_sample(yrd):
 
 def test_local_cluster_gives_identical_frame(result, sweep_net, goal_path):
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp",
-                                  host="127.0.0.1", dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, protocol="tcp", host="127.0.0.1", dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         other = sweep(goal_path, sweep_net, PROJECTS, client=client, chunk_size=5)
     pd.testing.assert_frame_equal(other.frame, result.frame)
     threads = sweep(goal_path, sweep_net, PROJECTS, scheduler="threads", chunk_size=3)
@@ -225,8 +262,11 @@ def test_modification_naming_a_missing_line(sweep_net):
 
 
 def test_methods(sweep_net, goal_path):
-    with pytest.raises(ValueError, match=r"^method 'timetable' is not supported by incremental sweeps yet; "
-                                         r"use method='static'$"):
+    with pytest.raises(
+        ValueError,
+        match=r"^method 'timetable' is not supported by incremental sweeps yet; "
+        r"use method='static'$",
+    ):
         sweep(goal_path, sweep_net, PROJECTS, method="timetable")
     with pytest.raises(ValueError, match="method must be one of"):
         sweep(goal_path, sweep_net, PROJECTS, method="fastest")
@@ -246,8 +286,7 @@ def test_cli(sweep_net, goal_path, tmp_path, capsys):
     assert main(["sweep", str(goal_path), "--projects", "l3", *args, "--out", str(out)]) == 2
     assert "exists" in capsys.readouterr().err
     bad = tmp_path / "bad.json"
-    rc = main(["sweep", str(goal_path), "--projects", "nope", *args, "--format", "json",
-                                          "--out", str(bad)])
+    rc = main(["sweep", str(goal_path), "--projects", "nope", *args, "--format", "json", "--out", str(bad)])
     err = capsys.readouterr().err
     assert rc == 2 and err.startswith("transit sweep: error: ") and "unknown project 'nope'" in err
     assert not bad.exists() and not list(tmp_path.glob(".bad.json*"))

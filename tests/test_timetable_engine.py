@@ -4,6 +4,7 @@ Golden timetables of 2-6 stops and 1-4 trips with answers worked out by hand; th
 pure-Python reference of tests/timetable_reference.py on random timetables (hypothesis); the real 2016
 workbook's direct trains as exact answers (skipped when the workbook is absent).
 """
+
 from __future__ import annotations
 
 import math
@@ -34,56 +35,77 @@ def make_tt(trips, *, transfers=(), change=5.0, stops=None, **stop_cols):
         for i, (s, a, d) in enumerate(cs, 1):
             calls.append((tid, i, s, np.nan if a is None else a, np.nan if d is None else d))
     ids = stops or sorted({c[2] for c in calls} | {s for t in transfers for s in t[:2]})
-    sdf = pd.DataFrame({"stop_id": ids, "stop_name": ids, "lat": 0.0, "lon": 0.0, "city_id": "",
-                        "min_change_minutes": np.nan})
+    sdf = pd.DataFrame(
+        {"stop_id": ids, "stop_name": ids, "lat": 0.0, "lon": 0.0, "city_id": "", "min_change_minutes": np.nan}
+    )
     for col, vals in stop_cols.items():
         sdf[col] = [vals.get(s, np.nan) for s in ids]
-    return Timetable(sdf, pd.DataFrame(rows, columns=["trip_id", "route_id", "train", "mode"]),
-                     pd.DataFrame(calls, columns=["trip_id", "stop_sequence", "stop_id", "arrival_minutes",
-                                                  "departure_minutes"]),
-                     pd.DataFrame(list(transfers), columns=["from_stop_id", "to_stop_id", "min_transfer_minutes"]),
-                     change)
+    return Timetable(
+        sdf,
+        pd.DataFrame(rows, columns=["trip_id", "route_id", "train", "mode"]),
+        pd.DataFrame(calls, columns=["trip_id", "stop_sequence", "stop_id", "arrival_minutes", "departure_minutes"]),
+        pd.DataFrame(list(transfers), columns=["from_stop_id", "to_stop_id", "min_transfer_minutes"]),
+        change,
+    )
 
 
 # --- golden timetables -------------------------------------------------------------------------
 
+
 @pytest.fixture
 def missed():
     """A -> B G1 08:00-08:30; B -> D G2 08:35-09:20 and G3 08:45-09:40. Change at B: 10 min."""
-    return make_tt({"g1": ("G1", [("A", None, 480), ("B", 510, None)]),
-                    "g2": ("G2", [("B", None, 515), ("D", 560, None)]),
-                    "g3": ("G3", [("B", None, 525), ("D", 580, None)])},
-                   min_change_minutes={"B": 10.0})
+    return make_tt(
+        {
+            "g1": ("G1", [("A", None, 480), ("B", 510, None)]),
+            "g2": ("G2", [("B", None, 515), ("D", 560, None)]),
+            "g3": ("G3", [("B", None, 525), ("D", 580, None)]),
+        },
+        min_change_minutes={"B": 10.0},
+    )
 
 
 def test_missed_connection(missed):
     ea = earliest_arrival(missed, ["A"], 470)
-    assert ea.get("A", "D") == 580.0          # 08:35 leaves 5 min after arrival: too short
+    assert ea.get("A", "D") == 580.0  # 08:35 leaves 5 min after arrival: too short
     j = journey(missed, "A", "D", 470)
     assert [leg.train for leg in j.legs] == ["G1", "G3"]
     assert j.legs[1].wait_minutes == 15.0 and j.minutes == 110.0 and j.transfers == 1
-    short = make_tt({k: v for k, v in {"g1": ("G1", [("A", None, 480), ("B", 510, None)]),
-                                       "g2": ("G2", [("B", None, 515), ("D", 560, None)])}.items()},
-                    min_change_minutes={"B": 5.0})
-    assert earliest_arrival(short, ["A"], 470).get("A", "D") == 560.0   # 5 min is enough
+    short = make_tt(
+        {
+            k: v
+            for k, v in {
+                "g1": ("G1", [("A", None, 480), ("B", 510, None)]),
+                "g2": ("G2", [("B", None, 515), ("D", 560, None)]),
+            }.items()
+        },
+        min_change_minutes={"B": 5.0},
+    )
+    assert earliest_arrival(short, ["A"], 470).get("A", "D") == 560.0  # 5 min is enough
     # a transfers row from B to B overrides the stop's change time
-    over = make_tt({"g1": ("G1", [("A", None, 480), ("B", 510, None)]),
-                    "g2": ("G2", [("B", None, 515), ("D", 560, None)])},
-                   transfers=[("B", "B", 20.0)], min_change_minutes={"B": 5.0})
+    over = make_tt(
+        {"g1": ("G1", [("A", None, 480), ("B", 510, None)]), "g2": ("G2", [("B", None, 515), ("D", 560, None)])},
+        transfers=[("B", "B", 20.0)],
+        min_change_minutes={"B": 5.0},
+    )
     assert earliest_arrival(over, ["A"], 470).get("A", "D") == INF
 
 
 def test_staying_on_a_trip_needs_no_change_time():
     tt = make_tt({"t": ("G1", [("A", None, 480), ("B", 500, 501), ("C", 520, None)])}, change=30.0)
     assert earliest_arrival(tt, ["A"], 480).get("A", "C") == 520.0
-    assert earliest_arrival(tt, ["A"], 480.5).get("A", "C") == INF     # missed the train
+    assert earliest_arrival(tt, ["A"], 480.5).get("A", "C") == INF  # missed the train
 
 
 @pytest.fixture
 def overtaking():
     """S: A 08:00 -> B 08:30/08:32 -> C 10:00. F: A 08:10 -> C 09:00 (passes B)."""
-    return make_tt({"s": ("S", [("A", None, 480), ("B", 510, 512), ("C", 600, None)]),
-                    "f": ("F", [("A", None, 490), ("C", 540, None)])})
+    return make_tt(
+        {
+            "s": ("S", [("A", None, 480), ("B", 510, 512), ("C", 600, None)]),
+            "f": ("F", [("A", None, 490), ("C", 540, None)]),
+        }
+    )
 
 
 def test_overtaking_train(overtaking):
@@ -94,13 +116,14 @@ def test_overtaking_train(overtaking):
     p = profile(overtaking, ["A"], window_start_minutes=460, window_minutes=60)
     g = p.get("A", "C")
     assert g["fastest_minutes"] == 50.0
-    assert g["departures"] == 1 and g["departures_per_day"] == 1          # S is dominated by F
+    assert g["departures"] == 1 and g["departures_per_day"] == 1  # S is dominated by F
     assert g["first_departure_minutes"] == 490.0 == g["last_departure_minutes"]
     # minutes 460..490 reach C at 540 (80..50 min), 491..519 never: 31 of 60 finite, the median
     # halfway between the 30th and 31st smallest (79 and 80)
     assert g["median_minutes"] == 79.5
-    assert profile(overtaking, ["A"], window_start_minutes=462, window_minutes=60).get("A", "C")[
-        "median_minutes"] == INF                   # 29 of 60 finite
+    assert (
+        profile(overtaking, ["A"], window_start_minutes=462, window_minutes=60).get("A", "C")["median_minutes"] == INF
+    )  # 29 of 60 finite
     p2 = profile(overtaking, ["A"], window_start_minutes=460, window_minutes=31, percentiles=(0, 100))
     g2 = p2.get("A", "C")
     assert g2["median_minutes"] == 65.0 and g2["p0_minutes"] == 50.0 and g2["p100_minutes"] == 80.0
@@ -108,48 +131,62 @@ def test_overtaking_train(overtaking):
 
 
 def test_past_midnight():
-    tt = make_tt({"n": ("Z1", [("A", None, 23 * 60 + 30), ("B", 25 * 60 + 10, None)]),
-                  "m": ("Z2", [("B", None, 25 * 60 + 30), ("C", 26 * 60, None)])})
+    tt = make_tt(
+        {
+            "n": ("Z1", [("A", None, 23 * 60 + 30), ("B", 25 * 60 + 10, None)]),
+            "m": ("Z2", [("B", None, 25 * 60 + 30), ("C", 26 * 60, None)]),
+        }
+    )
     ea = earliest_arrival(tt, ["A"], 23 * 60)
     assert ea.get("A", "C") == 26 * 60.0
     j = journey(tt, "A", "C", 23 * 60)
-    assert "C 26:00" in str(j) and j.minutes == 180.0          # clock times as GTFS writes them
+    assert "C 26:00" in str(j) and j.minutes == 180.0  # clock times as GTFS writes them
     assert earliest_arrival(tt, ["B"], 25 * 60).get("B", "C") == 1560.0
 
 
 @pytest.fixture
 def city():
     """A -> B1 09:00; B2 -> C 09:20; B2 -> D 09:40 on foot to B3 no; footpaths B1 -> B2 15 min, B2 -> B3 5."""
-    return make_tt({"a": ("G1", [("A", None, 480), ("B1", 540, None)]),
-                    "c": ("G2", [("B2", None, 560), ("C", 600, None)]),
-                    "d": ("G3", [("B3", None, 570), ("D", 620, None)])},
-                   transfers=[("B1", "B2", 15.0), ("B2", "B3", 5.0), ("C", "X", 7.0), ("O", "A", 12.0)],
-                   stops=["O", "A", "B1", "B2", "B3", "C", "D", "X"])
+    return make_tt(
+        {
+            "a": ("G1", [("A", None, 480), ("B1", 540, None)]),
+            "c": ("G2", [("B2", None, 560), ("C", 600, None)]),
+            "d": ("G3", [("B3", None, 570), ("D", 620, None)]),
+        },
+        transfers=[("B1", "B2", 15.0), ("B2", "B3", 5.0), ("C", "X", 7.0), ("O", "A", 12.0)],
+        stops=["O", "A", "B1", "B2", "B3", "C", "D", "X"],
+    )
 
 
 def test_change_between_two_stops_of_a_city(city):
     ea = earliest_arrival(city, ["A"], 470)
     assert ea.get("A", "C") == 600.0
-    assert ea.get("A", "B2") == 555.0            # walked after the train
-    assert ea.get("A", "B3") == INF              # footpaths are not chained
+    assert ea.get("A", "B2") == 555.0  # walked after the train
+    assert ea.get("A", "B3") == INF  # footpaths are not chained
     assert ea.get("A", "D") == INF
-    assert ea.get("A", "X") == 607.0             # walk to the destination
-    assert earliest_arrival(city, ["O"], 460).get("O", "C") == 600.0   # walk from the origin
-    assert earliest_arrival(city, ["O"], 470).get("O", "C") == INF     # 470 + 12 > 480
+    assert ea.get("A", "X") == 607.0  # walk to the destination
+    assert earliest_arrival(city, ["O"], 460).get("O", "C") == 600.0  # walk from the origin
+    assert earliest_arrival(city, ["O"], 470).get("O", "C") == INF  # 470 + 12 > 480
     j = journey(city, "O", "X", 460)
     assert [leg.kind for leg in j.legs] == ["transfer", "train", "transfer", "train", "transfer"]
     assert j.arrive_minutes == 607.0 and j.transfers == 1
-    slow = make_tt({"a": ("G1", [("A", None, 480), ("B1", 540, None)]),
-                    "c": ("G2", [("B2", None, 560), ("C", 600, None)])}, transfers=[("B1", "B2", 25.0)])
+    slow = make_tt(
+        {"a": ("G1", [("A", None, 480), ("B1", 540, None)]), "c": ("G2", [("B2", None, 560), ("C", 600, None)])},
+        transfers=[("B1", "B2", 25.0)],
+    )
     assert earliest_arrival(slow, ["A"], 470).get("A", "C") == INF
 
 
 def test_equal_arrival_ties():
     # a change route found first by the scan, and a direct train arriving at the same minute
-    tt = make_tt({"x": ("X1", [("A", None, 480), ("B", 500, None)]),
-                  "y": ("Y1", [("B", None, 505), ("C", 600, None)]),
-                  "d": ("D1", [("A", None, 510), ("C", 600, None)]),
-                  "e": ("E1", [("A", None, 540), ("C", 630, None)])})
+    tt = make_tt(
+        {
+            "x": ("X1", [("A", None, 480), ("B", 500, None)]),
+            "y": ("Y1", [("B", None, 505), ("C", 600, None)]),
+            "d": ("D1", [("A", None, 510), ("C", 600, None)]),
+            "e": ("E1", [("A", None, 540), ("C", 630, None)]),
+        }
+    )
     j = journey(tt, "A", "C", 470)
     assert j.arrive_minutes == 600.0 and [leg.train for leg in j.legs] == ["D1"] and j.transfers == 0
     # fastest: D1 and E1 both 90 min, Y-route 120: fewest changes, then the earlier departure
@@ -160,18 +197,22 @@ def test_equal_arrival_ties():
 
 
 def test_board_and_alight_minutes_at_airports():
-    tt = make_tt({"f1": ("MU1", [("P1", None, 540), ("P2", 630, None)]),
-                  "f2": ("MU2", [("P2", None, 700), ("P3", 760, None)]),
-                  "f3": ("MU3", [("P2", None, 730), ("P3", 790, None)])},
-                 transfers=[("S", "P1", 30.0), ("P2", "T", 40.0)],
-                 stops=["S", "P1", "P2", "P3", "T"],
-                 board_minutes={"P1": 60.0, "P2": 60.0, "P3": 60.0},
-                 alight_minutes={"P1": 20.0, "P2": 20.0, "P3": 20.0},
-                 min_change_minutes={"P2": 0.0})
+    tt = make_tt(
+        {
+            "f1": ("MU1", [("P1", None, 540), ("P2", 630, None)]),
+            "f2": ("MU2", [("P2", None, 700), ("P3", 760, None)]),
+            "f3": ("MU3", [("P2", None, 730), ("P3", 790, None)]),
+        },
+        transfers=[("S", "P1", 30.0), ("P2", "T", 40.0)],
+        stops=["S", "P1", "P2", "P3", "T"],
+        board_minutes={"P1": 60.0, "P2": 60.0, "P3": 60.0},
+        alight_minutes={"P1": 20.0, "P2": 20.0, "P3": 20.0},
+        min_change_minutes={"P2": 0.0},
+    )
     ea = earliest_arrival(tt, ["P1", "S"], [480, 450])
-    assert ea.get("P1", "P2") == 650.0                      # out 20 min after landing
-    assert ea.get("S", "T") == 690.0                        # 07:30 + 30 walk + 60 board; 10:30 + 20 + 40
-    assert earliest_arrival(tt, ["P1"], 481).get("P1", "P2") == INF   # less than 60 min before
+    assert ea.get("P1", "P2") == 650.0  # out 20 min after landing
+    assert ea.get("S", "T") == 690.0  # 07:30 + 30 walk + 60 board; 10:30 + 20 + 40
+    assert earliest_arrival(tt, ["P1"], 481).get("P1", "P2") == INF  # less than 60 min before
     # flight to flight at P2: 10:30 + 20 + 0 + 60 = 11:50: MU2 (11:40) missed, MU3 (12:10) caught
     assert ea.get("P1", "P3") == 790.0 + 20.0
     j = journey(tt, "S", "T", 450)
@@ -201,8 +242,15 @@ def test_results_label_and_frame(overtaking):
     assert df.shape == (3, 3) and df.loc["A", "C"] == 540.0
     assert ea.minutes()[0, 2] == 70.0
     p = profile(ct, window_start_minutes=460, window_minutes=60, percentiles=(90,))
-    assert {"origin", "stop", "fastest_minutes", "median_minutes", "p90_minutes", "departures",
-            "departures_per_day"} <= set(p.to_frame().columns)
+    assert {
+        "origin",
+        "stop",
+        "fastest_minutes",
+        "median_minutes",
+        "p90_minutes",
+        "departures",
+        "departures_per_day",
+    } <= set(p.to_frame().columns)
     assert len(p.to_frame()) == 9
     j = journey(ct, "A", "C", 470)
     assert list(j.to_frame()["train"]) == ["F"]
@@ -211,6 +259,7 @@ def test_results_label_and_frame(overtaking):
 
 
 # --- against the pure-Python reference ---------------------------------------------------------
+
 
 @st.composite
 def timetables(draw):
@@ -236,8 +285,15 @@ def timetables(draw):
     change = {s: float(draw(st.integers(0, 8))) for s in names if draw(st.booleans())}
     board = {s: float(draw(st.integers(0, 3))) for s in names if draw(st.booleans())}
     alight = {s: float(draw(st.integers(0, 3))) for s in names if draw(st.booleans())}
-    return make_tt(trips, transfers=transfers, change=float(draw(st.integers(0, 6))), stops=names,
-                   min_change_minutes=change, board_minutes=board, alight_minutes=alight)
+    return make_tt(
+        trips,
+        transfers=transfers,
+        change=float(draw(st.integers(0, 6))),
+        stops=names,
+        min_change_minutes=change,
+        board_minutes=board,
+        alight_minutes=alight,
+    )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -270,28 +326,46 @@ def _check_legs(ct, j):
     assert j.arrive_minutes >= cursor
 
 
-@pytest.mark.xfail(reason="known bug, open: fastest_journey (checked here against the profile) can board a later "
-                          "train than the one that set its leave time, so its minutes may include an initial wait; "
-                          "the profile kernel's fastest figure is exact. Fix: a first-boarding-at-leave-time flag "
-                          "in the earliest-arrival kernels.", strict=False)
+@pytest.mark.xfail(
+    reason="known bug, open: fastest_journey (checked here against the profile) can board a later "
+    "train than the one that set its leave time, so its minutes may include an initial wait; "
+    "the profile kernel's fastest figure is exact. Fix: a first-boarding-at-leave-time flag "
+    "in the earliest-arrival kernels.",
+    strict=False,
+)
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(tt=timetables(), start=st.integers(0, 80), window=st.integers(1, 30),
-       within=st.one_of(st.none(), st.integers(5, 60)))
+@given(
+    tt=timetables(),
+    start=st.integers(0, 80),
+    window=st.integers(1, 30),
+    within=st.one_of(st.none(), st.integers(5, 60)),
+)
 def test_profile_matches_reference(tt, start, window, within):
     r = ref.prepare(tt)
-    p = profile(tt, None, window_start_minutes=float(start), window_minutes=window, percentiles=(25, 90),
-                within_minutes=within)
+    p = profile(
+        tt, None, window_start_minutes=float(start), window_minutes=window, percentiles=(25, 90), within_minutes=within
+    )
     for i, o in enumerate(p.origins):
-        want = ref.profile_stats(r, o, float(start), window, INF if within is None else within,
-                                 percentiles=(50, 25, 90))
+        want = ref.profile_stats(
+            r, o, float(start), window, INF if within is None else within, percentiles=(50, 25, 90)
+        )
         for j, s in enumerate(p.stops):
             w = want[s]
-            got = (p.fastest_minutes[i, j], p.percentile_minutes[50.0][i, j], p.percentile_minutes[25.0][i, j],
-                   p.percentile_minutes[90.0][i, j], p.departures[i, j], p.departures_per_day[i, j])
+            got = (
+                p.fastest_minutes[i, j],
+                p.percentile_minutes[50.0][i, j],
+                p.percentile_minutes[25.0][i, j],
+                p.percentile_minutes[90.0][i, j],
+                p.departures[i, j],
+                p.departures_per_day[i, j],
+            )
             exp = (w["fastest"], w[50], w[25], w[90], w["n_window"], w["n_day"])
             assert np.allclose(got, exp, rtol=0, atol=1e-9, equal_nan=True), (o, s, got, exp)
-            assert np.allclose([p.first_departure_minutes[i, j], p.last_departure_minutes[i, j]],
-                               [w["first"], w["last"]], equal_nan=True), (o, s)
+            assert np.allclose(
+                [p.first_departure_minutes[i, j], p.last_departure_minutes[i, j]],
+                [w["first"], w["last"]],
+                equal_nan=True,
+            ), (o, s)
             f = fastest_journey(tt, o, s, float(start), float(window))
             if w["fastest"] == INF:
                 assert f is None
@@ -300,6 +374,7 @@ def test_profile_matches_reference(tt, start, window, within):
 
 
 # --- the real 2016 timetable -------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def workbook_2016(timetable_2016_path):
@@ -322,7 +397,7 @@ def test_workbook_direct_trains_are_exact(workbook_2016):
         f = fastest_journey(ct, row.from_station_zh, row.to_station_zh, 0.0, 2 * 1440.0)
         assert f is not None and f.minutes <= row.minutes + 1e-9, row
         if f.transfers > 0:
-            assert f.minutes < row.minutes        # a change only where it is strictly faster
+            assert f.minutes < row.minutes  # a change only where it is strictly faster
         else:
             assert f.minutes == row.minutes
     # the profile's fastest over the whole day agrees with fastest_journey

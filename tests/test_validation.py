@@ -4,6 +4,7 @@ The tiny network of tests/data/tiny (linear running times: a leg takes 60 * km /
 checked against a tiny workbook of the 12306 layout with hand-computed errors; the bundled YRD network
 is checked against the real timetable of 2016-03-10 when ../shared holds it.
 """
+
 import numpy as np
 import pytest
 from tiny_timetable import T, write_workbook
@@ -20,13 +21,16 @@ def tiny_timetable(tmp_path, monkeypatch):
     stations = [("阿尔法东", "AEE"), ("贝塔", "BBB"), ("伽马", "GGG"), ("阿尔法", "AAA"), ("无名", "XXX")]
     trains = [
         # alpha_east 10:00 -> beta 10:22/10:24 -> gamma 11:00: 22, 36 and 60 min
-        ("G1", [("阿尔法东", None, T(10, 0)), ("贝塔", T(10, 22), T(10, 24)), ("伽马", T(11, 0), T(11, 0))],
-         "ALL", None),
+        (
+            "G1",
+            [("阿尔法东", None, T(10, 0)), ("贝塔", T(10, 22), T(10, 24)), ("伽马", T(11, 0), T(11, 0))],
+            "ALL",
+            None,
+        ),
         # the reverse direction is faster between gamma and beta: 35 min
         ("G2", [("伽马", None, T(12, 0)), ("贝塔", T(12, 35), T(12, 35))], "ALL", None),
         # alpha_central -> beta on l2: 50 min; a station the network does not know is ignored
-        ("D3", [("无名", None, T(7, 0)), ("阿尔法", T(7, 10), T(7, 12)), ("贝塔", T(8, 2), T(8, 2))],
-         "ALL", None),
+        ("D3", [("无名", None, T(7, 0)), ("阿尔法", T(7, 10), T(7, 12)), ("贝塔", T(8, 2), T(8, 2))], "ALL", None),
     ]
     return load_workbook(write_workbook(tmp_path / "tt.xlsx", stations, trains))
 
@@ -41,7 +45,7 @@ def test_observed_pairs_tiny(tiny2016, tiny_timetable):
     assert obs.loc[("alpha_east", "beta"), "minutes"] == 22
     assert obs.loc[("alpha_east", "gamma"), "minutes"] == 60
     assert obs.loc[("alpha_east", "gamma"), "n_intermediate_stops"] == 1
-    row = obs.loc[("beta", "gamma")]                      # both directions pooled, the faster kept
+    row = obs.loc[("beta", "gamma")]  # both directions pooled, the faster kept
     assert row["minutes"] == 35 and row["train"] == "G2" and row["n_trains"] == 2
     assert obs.loc[("alpha_central", "beta"), "minutes"] == 50
     assert len(obs) == 4
@@ -53,11 +57,10 @@ def test_line_pairs_tiny(tiny2016):
     assert r["km"] == 250 and r["km_at_300"] == 100 and r["km_at_250"] == 150
     assert (r["min_design_kmh"], r["max_design_kmh"]) == (250, 300)
     assert lp.loc[("l2", "alpha_central", "beta"), "km_at_160"] == 120
-    assert ("l3", "gamma", "gamma_north") not in lp.index          # under construction in 2016
+    assert ("l3", "gamma", "gamma_north") not in lp.index  # under construction in 2016
     # in 2012 the beta - gamma section was not open: no pair across it
     lp2012 = line_pairs(tiny2016.as_of("2012-01-01"))
-    assert set(zip(lp2012["station_a"], lp2012["station_b"])) == {("alpha_east", "beta"),
-                                                                  ("alpha_central", "beta")}
+    assert set(zip(lp2012["station_a"], lp2012["station_b"])) == {("alpha_east", "beta"), ("alpha_central", "beta")}
 
 
 def test_validate_tiny(tiny2016, tiny_timetable):
@@ -65,8 +68,12 @@ def test_validate_tiny(tiny2016, tiny_timetable):
     p = res.pairs.set_index(["station_a", "station_b"])
     # model: 60 * km / design_kmh -> 20, 36 and 56 min; alpha_central - beta by metro (20) to
     # alpha_east and l1 (20) = 40 beats l2 (45)
-    expected = {("alpha_east", "beta"): (20, 22), ("beta", "gamma"): (36, 35),
-                ("alpha_east", "gamma"): (56, 60), ("alpha_central", "beta"): (40, 50)}
+    expected = {
+        ("alpha_east", "beta"): (20, 22),
+        ("beta", "gamma"): (36, 35),
+        ("alpha_east", "gamma"): (56, 60),
+        ("alpha_central", "beta"): (40, 50),
+    }
     for key, (model, table) in expected.items():
         assert p.loc[key, "model_minutes"] == pytest.approx(model)
         assert p.loc[key, "error_pct"] == pytest.approx(100 * (model - table) / table)
@@ -77,7 +84,7 @@ def test_validate_tiny(tiny2016, tiny_timetable):
     errors = [100 * (m - t) / t for m, t in expected.values()]
     assert res.summary["median_abs_pct"] == pytest.approx(float(np.median(np.abs(errors))))
     assert res.summary["n_unreachable"] == 0
-    worst = res.worst(1).iloc[0]                                     # -20 % is the worst
+    worst = res.worst(1).iloc[0]  # -20 % is the worst
     assert worst["station_a"] == "alpha_central" and worst["route"] == "metro + l1 via alpha_east"
     assert "changes station by metro" in worst["reason"]
     assert p["direct_is_fastest"].all()
@@ -122,8 +129,10 @@ def test_error_summary():
 @pytest.fixture(scope="module")
 def real_result():
     if not any(p.is_file() for p in default_timetable_path()):
-        pytest.skip("the 2016 timetable (../shared/data/metromancn_Parse12306) is absent; "
-                    "set TRANSIT_SHARED_DATA to run the validation against it")
+        pytest.skip(
+            "the 2016 timetable (../shared/data/metromancn_Parse12306) is absent; "
+            "set TRANSIT_SHARED_DATA to run the validation against it"
+        )
     net = transit.load_network().as_of("2016-03-10")
     return validate_timetable(net)
 
@@ -144,10 +153,13 @@ def test_yrd_2016_against_timetable(real_result):
     assert s["against_best"]["median_abs_pct"] <= 6.0, real_result.to_text()
 
 
-@pytest.mark.parametrize("a, b, minutes", [
-    ("上海虹桥", "杭州东", 45),      # the fastest Shanghai-Hangzhou time since 2010 (news reports)
-    ("上海虹桥", "北京南", 288),     # 4 h 48 min, the fastest Beijing-Shanghai time 2011-2017
-])
+@pytest.mark.parametrize(
+    "a, b, minutes",
+    [
+        ("上海虹桥", "杭州东", 45),  # the fastest Shanghai-Hangzhou time since 2010 (news reports)
+        ("上海虹桥", "北京南", 288),  # 4 h 48 min, the fastest Beijing-Shanghai time 2011-2017
+    ],
+)
 def test_yrd_2016_known_pairs_within_15_percent(real_result, a, b, minutes):
     p = real_result.pairs
     row = p[((p["name_a"] == a) & (p["name_b"] == b)) | ((p["name_a"] == b) & (p["name_b"] == a))]

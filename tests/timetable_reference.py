@@ -6,6 +6,7 @@ semantics as the engine (see transit.timetable.engine): board minutes before a d
 minutes after an arrival, change minutes between two trips at one stop, footpaths between two stops
 walked once (also from the origin and to the destination), no time to stay on a trip.
 """
+
 from __future__ import annotations
 
 import math
@@ -92,8 +93,11 @@ def earliest(ref, origin, t, max_rounds=None, first_exact=False):
                     new_ready[s] = min(new_ready[s], y)
                     for w, m in foot[s]:
                         new_ready[w] = min(new_ready[w], out + m + ref["board"][w])
-                if not on and i < len(calls) - 1 and (ready[s] <= d or abs(first[s] - d) < 1e-9
-                                                       or (not first_exact and first[s] <= d)):
+                if (
+                    not on
+                    and i < len(calls) - 1
+                    and (ready[s] <= d or abs(first[s] - d) < 1e-9 or (not first_exact and first[s] <= d))
+                ):
                     on = True
         if new_ready != ready:
             changed = True
@@ -119,15 +123,20 @@ def profile_stats(ref, origin, start, window, within=INF, percentiles=(50,)):
     """The statistics of transit.timetable.engine.profile from one origin: {target: {...}}."""
     leaves = leave_times(ref, origin)
     by_trip = {L: earliest(ref, origin, L)[1] for L in leaves}
-    exact = {L: earliest(ref, origin, L, first_exact=True)[1] for L in leaves
-             if start <= L < start + window}
+    exact = {L: earliest(ref, origin, L, first_exact=True)[1] for L in leaves if start <= L < start + window}
     minutes = [start + k for k in range(int(window))]
     any_arr = {tm: earliest(ref, origin, tm)[0] for tm in minutes}
     out = {}
     for target in ref["stops"]:
         if origin == target:
-            out[target] = {"fastest": 0.0, **{p: 0.0 for p in percentiles}, "n_window": 0, "n_day": 0,
-                           "first": np.nan, "last": np.nan}
+            out[target] = {
+                "fastest": 0.0,
+                **{p: 0.0 for p in percentiles},
+                "n_window": 0,
+                "n_day": 0,
+                "first": np.nan,
+                "last": np.nan,
+            }
             continue
         walk = dict(ref["foot"][origin]).get(target, INF)
         # useful departures: by-trip arrival earlier than from any later leave time
@@ -155,9 +164,14 @@ def profile_stats(ref, origin, start, window, within=INF, percentiles=(50,)):
             else:
                 pct[p] = sv[lo] + (pos - lo) * (sv[lo + 1] - sv[lo])
         ok = [L for L in useful if by_trip[L][target] - L <= within]
-        out[target] = {"fastest": fastest, **pct, "n_window": sum(start <= L < start + window for L in ok),
-                       "n_day": len(ok), "first": useful[0] if useful else np.nan,
-                       "last": useful[-1] if useful else np.nan}
+        out[target] = {
+            "fastest": fastest,
+            **pct,
+            "n_window": sum(start <= L < start + window for L in ok),
+            "n_day": len(ok),
+            "first": useful[0] if useful else np.nan,
+            "last": useful[-1] if useful else np.nan,
+        }
     return out
 
 

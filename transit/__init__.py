@@ -10,6 +10,7 @@ The public names load their modules on first use (PEP 562), so ``import transit`
 ``transit --help`` cost no pandas, numba or matplotlib; ``transit.<name>`` is the same object as
 the module attribute it stands for. The house is described in ``docs/architecture.md``.
 """
+
 from importlib import import_module
 from typing import Any
 
@@ -25,23 +26,44 @@ from transit.errors import (
 
 # public name -> module that defines it, imported on first access
 _LAZY = {
-    "atomic_path": "_files", "atomic_open": "_files", "write_text": "_files",
-    "Mode": "modes", "Measure": "modes", "Method": "modes",
-    "Network": "data.network", "load_network": "data.network",
+    "atomic_path": "_files",
+    "atomic_open": "_files",
+    "write_text": "_files",
+    "Mode": "modes",
+    "Measure": "modes",
+    "Method": "modes",
+    "Network": "data.network",
+    "load_network": "data.network",
     "travel_times": "travel",
-    "TravelTimes": "routing.static", "Route": "routing.route", "Leg": "routing.route",
+    "TravelTimes": "routing.static",
+    "Route": "routing.route",
+    "Leg": "routing.route",
     "all_pairs_minutes": "routing.paths",
-    "Goal": "goals", "load_goal": "goals", "check_goal": "goals", "list_goals": "goals",
-    "Scenario": "scenarios", "load_scenario": "scenarios", "list_scenarios": "scenarios",
-    "accessibility": "indicators", "accessibility_change": "indicators",
+    "Goal": "goals",
+    "load_goal": "goals",
+    "check_goal": "goals",
+    "list_goals": "goals",
+    "Scenario": "scenarios",
+    "load_scenario": "scenarios",
+    "list_scenarios": "scenarios",
+    "accessibility": "indicators",
+    "accessibility_change": "indicators",
     "isochrone_surface": "maps.surface",
-    "plot_isochrones": "maps.draw", "plot_isochrone_comparison": "maps.draw", "plot_minutes_saved": "maps.draw",
+    "plot_isochrones": "maps.draw",
+    "plot_isochrone_comparison": "maps.draw",
+    "plot_minutes_saved": "maps.draw",
     "save_figure": "maps.draw",
-    "road_access_minutes": "road", "with_road_access": "road",
+    "road_access_minutes": "road",
+    "with_road_access": "road",
 }
 
 __all__ = [
-    "TransitError", "NetworkDataError", "UnknownPlaceError", "ScenarioError", "GoalError", "TimetableDataError",
+    "TransitError",
+    "NetworkDataError",
+    "UnknownPlaceError",
+    "ScenarioError",
+    "GoalError",
+    "TimetableDataError",
     "MissingExtraError",
     *_LAZY,
 ]

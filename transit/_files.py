@@ -7,6 +7,7 @@ moved into place in one step, so a reader never sees half a file and a failure o
 nothing behind. Without ``overwrite`` an existing file is never replaced, even by a second run that
 finishes at the same moment (the final step is a hard link, which fails if the name exists).
 """
+
 from __future__ import annotations
 
 import difflib
@@ -42,8 +43,13 @@ def _check_target(path: Path, overwrite: bool, mkdir: bool, hint: str) -> Path:
 
 
 @contextmanager
-def atomic_path(path: str | os.PathLike[str], *, overwrite: bool = False, mkdir: bool = False,
-                hint: str = "pass overwrite=True (command line: --force)") -> Iterator[Path]:
+def atomic_path(
+    path: str | os.PathLike[str],
+    *,
+    overwrite: bool = False,
+    mkdir: bool = False,
+    hint: str = "pass overwrite=True (command line: --force)",
+) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success move it to ``path`` in one step.
 
     Parameters
@@ -88,16 +94,24 @@ def atomic_path(path: str | os.PathLike[str], *, overwrite: bool = False, mkdir:
             try:
                 os.link(tmp, target)
             except FileExistsError:
-                raise FileExistsError(f"{target} appeared while writing it (another run?); {hint} "
-                                      "to replace it") from None
+                raise FileExistsError(
+                    f"{target} appeared while writing it (another run?); {hint} to replace it"
+                ) from None
     finally:
         tmp.unlink(missing_ok=True)
 
 
 @contextmanager
-def atomic_open(path: str | os.PathLike[str], mode: str = "w", *, overwrite: bool = False,
-                mkdir: bool = False, encoding: str | None = "utf-8", newline: str | None = "",
-                hint: str = "pass overwrite=True (command line: --force)") -> Iterator[IO[Any]]:
+def atomic_open(
+    path: str | os.PathLike[str],
+    mode: str = "w",
+    *,
+    overwrite: bool = False,
+    mkdir: bool = False,
+    encoding: str | None = "utf-8",
+    newline: str | None = "",
+    hint: str = "pass overwrite=True (command line: --force)",
+) -> Iterator[IO[Any]]:
     """Open ``path`` for writing through :func:`atomic_path` (text ``"w"`` or binary ``"wb"``)."""
     if mode not in ("w", "wb"):
         raise ValueError(f"atomic_open writes new files: mode must be 'w' or 'wb', not {mode!r}")
@@ -110,24 +124,35 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w", *, overwrite: boo
                 yield ft
 
 
-def write_text(path: str | os.PathLike[str], text: str, *, overwrite: bool = False, mkdir: bool = False,
-               hint: str = "pass overwrite=True (command line: --force)") -> Path:
+def write_text(
+    path: str | os.PathLike[str],
+    text: str,
+    *,
+    overwrite: bool = False,
+    mkdir: bool = False,
+    hint: str = "pass overwrite=True (command line: --force)",
+) -> Path:
     """Write ``text`` (UTF-8, newlines as given) to ``path`` atomically; returns the path."""
     with atomic_open(path, "w", overwrite=overwrite, mkdir=mkdir, hint=hint) as f:
         f.write(text)
     return Path(path)
 
 
-def write_bytes(path: str | os.PathLike[str], data: bytes, *, overwrite: bool = False, mkdir: bool = False,
-                hint: str = "pass overwrite=True (command line: --force)") -> Path:
+def write_bytes(
+    path: str | os.PathLike[str],
+    data: bytes,
+    *,
+    overwrite: bool = False,
+    mkdir: bool = False,
+    hint: str = "pass overwrite=True (command line: --force)",
+) -> Path:
     """Write ``data`` to ``path`` atomically; returns the path."""
     with atomic_open(path, "wb", overwrite=overwrite, mkdir=mkdir, hint=hint) as f:
         f.write(data)
     return Path(path)
 
 
-def did_you_mean(value: object, choices: Iterable[str], *, n: int = 1, cutoff: float = 0.6,
-                 otherwise: str = "") -> str:
+def did_you_mean(value: object, choices: Iterable[str], *, n: int = 1, cutoff: float = 0.6, otherwise: str = "") -> str:
     """``"did you mean 'a'?"`` (or ``'a', 'b'``) for the closest of ``choices``, else ``otherwise``.
 
     Examples

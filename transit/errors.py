@@ -3,6 +3,7 @@
 Every specific error also inherits a builtin, so callers can catch either the builtin
 (``ValueError``, ``KeyError``) or :class:`TransitError` for everything this package raises.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -136,9 +137,11 @@ class MissingExtraError(ImportError, TransitError):
 
     def __init__(self, extra: str, what: str, module: str):
         self.extra = extra
-        super().__init__(f"the optional dependency {module!r}, needed for {what}, is not installed; install "
-                         f"the extra: pip install 'yrd-transit[{extra}]' (or '.[{extra}]' in a checkout)",
-                         name=module)
+        super().__init__(
+            f"the optional dependency {module!r}, needed for {what}, is not installed; install "
+            f"the extra: pip install 'yrd-transit[{extra}]' (or '.[{extra}]' in a checkout)",
+            name=module,
+        )
 
 
 class SweepError(ValueError, TransitError):

@@ -14,6 +14,7 @@ Conventions: minutes float64; ``inf`` means unreachable; ``self_index[i]`` is th
 population is left out unless ``include_self=True``. Definitions, defaults and references are in
 ``docs/indicators.md``.
 """
+
 from __future__ import annotations
 
 import math
@@ -43,7 +44,6 @@ __all__ = [
 DEFAULT_BETA_PER_MINUTE = 0.005
 
 
-
 # --------------------------------------------------------------------------------------- arrays
 def _check(minutes, population, self_index=None):
     m = np.ascontiguousarray(minutes, dtype=np.float64)
@@ -67,9 +67,7 @@ def _check(minutes, population, self_index=None):
     else:
         s = np.ascontiguousarray(self_index, dtype=np.int64)
         if s.shape != (n_o,) or (s >= n_d).any() or (s < -1).any():
-            raise IndicatorError(
-                f"self_index must have one entry per origin ({n_o}) in -1..{n_d - 1}, got {s!r}"
-            )
+            raise IndicatorError(f"self_index must have one entry per origin ({n_o}) in -1..{n_d - 1}, got {s!r}")
     return m, p, s
 
 
@@ -209,7 +207,10 @@ def potential_accessibility(
     m, p, s = _check(minutes, population, self_index)
     f = decay_weights(
         np.where(_self_mask(m.shape, s, include_self), m, np.inf),
-        decay=decay, beta_per_minute=beta_per_minute, half_life_minutes=half_life_minutes, alpha=alpha,
+        decay=decay,
+        beta_per_minute=beta_per_minute,
+        half_life_minutes=half_life_minutes,
+        alpha=alpha,
     )
     return f @ p
 
@@ -368,8 +369,13 @@ def accessibility(
             "watt_minutes": watt,
             "watt_population": watt_pop,
             "potential": potential_accessibility(
-                m, pop, decay=decay, beta_per_minute=beta_per_minute,
-                half_life_minutes=half_life_minutes, alpha=alpha, **kw,
+                m,
+                pop,
+                decay=decay,
+                beta_per_minute=beta_per_minute,
+                half_life_minutes=half_life_minutes,
+                alpha=alpha,
+                **kw,
             ),
             "daily_population": population_within(m, pop, daily_hours * 60.0, **kw),
         }
@@ -385,11 +391,18 @@ def accessibility(
         )
     out = out.sort_values("city_id", kind="stable").reset_index(drop=True)
     out.attrs.update(
-        modes=tuple(modes), measure=measure, date=str(getattr(network, "date", "")), decay=decay,
+        modes=tuple(modes),
+        measure=measure,
+        date=str(getattr(network, "date", "")),
+        decay=decay,
         beta_per_minute=(math.log(2) / half_life_minutes if half_life_minutes else beta_per_minute)
-        if decay == "exponential" else None,
-        alpha=alpha if decay == "power" else None, daily_hours=daily_hours,
-        within_hours=tuple(within_hours), group=group, group_within_hours=group_within_hours,
+        if decay == "exponential"
+        else None,
+        alpha=alpha if decay == "power" else None,
+        daily_hours=daily_hours,
+        within_hours=tuple(within_hours),
+        group=group,
+        group_within_hours=group_within_hours,
         include_self=include_self,
     )
     return out

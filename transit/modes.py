@@ -5,13 +5,23 @@ plain string (``Mode.RAIL == "rail"``), and is validated here and nowhere else: 
 command line and goal files all call :func:`normalise_modes`, :func:`normalise_measure` and
 :func:`normalise_method`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import StrEnum
 
-__all__ = ["Mode", "Measure", "Method", "normalise_modes", "normalise_measure", "normalise_method",
-           "DEFAULT_MODES", "DEFAULT_MEASURE", "DEFAULT_METHOD"]
+__all__ = [
+    "Mode",
+    "Measure",
+    "Method",
+    "normalise_modes",
+    "normalise_measure",
+    "normalise_method",
+    "DEFAULT_MODES",
+    "DEFAULT_MEASURE",
+    "DEFAULT_METHOD",
+]
 
 
 class _CaseInsensitive(StrEnum):

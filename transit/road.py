@@ -14,6 +14,7 @@ The point of a city centre or station is joined to its nearest graph node by a s
 ``connector_speed_kmh``. Graphs are built unsimplified (``simplify=False``) so that every OSM node
 can be a snapping point (simplification would drop street corners and lengthen the connectors).
 """
+
 from __future__ import annotations
 
 import math
@@ -315,8 +316,11 @@ def road_access_minutes(
         raise RoadDataError(f"unknown station id(s) {unknown} for city {city_id!r}")
     pts = [(float(st.at[s, "lat"]), float(st.at[s, "lon"])) for s in ids]
     minutes = road_minutes(
-        graph, (float(c["lat"]), float(c["lon"])), pts,
-        connector_speed_kmh=connector_speed_kmh, max_connector_m=max_connector_m,
+        graph,
+        (float(c["lat"]), float(c["lon"])),
+        pts,
+        connector_speed_kmh=connector_speed_kmh,
+        max_connector_m=max_connector_m,
     )
     name = graph_name or graph.graph.get("name") or "road graph"
     source = (
@@ -404,8 +408,9 @@ def min_road_minutes(
         w = s_min[on] * 60.0 + s_m[on] / m_per_s + 1e-3
         # keep the best source per node (the CSR constructor would add duplicates up)
         best = pd.DataFrame({"k": s_k[on], "w": w}).groupby("k")["w"].min()
-        extra_row = csr_matrix((best.to_numpy(), (np.zeros(len(best), dtype=int), best.index.to_numpy())),
-                               shape=(1, n + 1))
+        extra_row = csr_matrix(
+            (best.to_numpy(), (np.zeros(len(best), dtype=int), best.index.to_numpy())), shape=(1, n + 1)
+        )
         big = vstack([hstack([mat, csr_matrix((n, 1))]), extra_row]).tocsr()
         seconds = dijkstra(big, directed=True, indices=n)[:n]
         p_d, p_k = tree.query(_unit_xyz(plat.ravel(), np.asarray(point_lon, dtype=np.float64).ravel()))
@@ -452,9 +457,12 @@ def isochrone_polygons(
         lines = []
         for u, v, data in graph.edges(data=True):
             if reach_min.get(u, math.inf) <= t and reach_min.get(v, math.inf) <= t:
-                lines.append(data.get("geometry") or LineString(
-                    [(graph.nodes[u]["x"], graph.nodes[u]["y"]), (graph.nodes[v]["x"], graph.nodes[v]["y"])]
-                ))
+                lines.append(
+                    data.get("geometry")
+                    or LineString(
+                        [(graph.nodes[u]["x"], graph.nodes[u]["y"]), (graph.nodes[v]["x"], graph.nodes[v]["y"])]
+                    )
+                )
         parts = lines + ([MultiPoint(pts)] if pts else [])
         if not parts:
             geoms.append(gpd.GeoSeries([], crs="EPSG:4326").union_all())

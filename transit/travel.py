@@ -6,6 +6,7 @@ engines below it. Each engine is a function ``(network, *, modes, measure, origi
 result offers ``get``, ``route``, ``matrix``, ``to_frame``, ``to_csv`` and ``from_origin`` and says
 which ``method``, ``statistic`` and ``window`` made it. A new engine is a new entry here.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -27,10 +28,16 @@ __all__ = ["travel_times", "ENGINES"]
 ENGINES: dict[Method, Callable[..., Any]] = {Method.STATIC: static_travel_times}
 
 
-def travel_times(network: Network, *, method: str | Method = DEFAULT_METHOD,
-                 modes: str | Iterable[str] = DEFAULT_MODES, measure: str = DEFAULT_MEASURE,
-                 origins: Iterable[str] | None = None, destinations: Iterable[str] | None = None,
-                 **options: Any) -> TravelTimes:
+def travel_times(
+    network: Network,
+    *,
+    method: str | Method = DEFAULT_METHOD,
+    modes: str | Iterable[str] = DEFAULT_MODES,
+    measure: str = DEFAULT_MEASURE,
+    origins: Iterable[str] | None = None,
+    destinations: Iterable[str] | None = None,
+    **options: Any,
+) -> TravelTimes:
     """Fastest travel times between the places of a network on its date.
 
     Parameters

@@ -11,6 +11,7 @@ Three pieces, used by ``scripts/validate_timetable.py`` and ``scripts/calibrate_
 
 Only the network and the timetable are read; nothing is written.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -28,8 +29,16 @@ from transit.timetable.workbook import (
 )
 from transit.travel import travel_times
 
-__all__ = ["observed_pairs", "line_pairs", "validate_timetable", "ValidationResult", "error_summary",
-           "daily_trains", "FORMER_NAMES", "MAIN_STATION_MIN_TRAINS"]
+__all__ = [
+    "observed_pairs",
+    "line_pairs",
+    "validate_timetable",
+    "ValidationResult",
+    "error_summary",
+    "daily_trains",
+    "FORMER_NAMES",
+    "MAIN_STATION_MIN_TRAINS",
+]
 
 
 #: 12306 names that stations of the network carried on 2016-03-10, where they were renamed later.
@@ -56,8 +65,11 @@ def daily_trains(net, timetable: Workbook | None = None, date=TIMETABLE_DATE) ->
     tt = (load_workbook() if timetable is None else timetable).runs_on(date)
     calls = tt.stops[tt.stops["served"]].groupby("station_zh")["train_key"].nunique()
     st = _rail_stations(net)
-    return pd.Series(st["timetable_name"].map(calls).fillna(0).astype(int).to_numpy(),
-                     index=pd.Index(st["station_id"], name="station_id"), name="daily_trains")
+    return pd.Series(
+        st["timetable_name"].map(calls).fillna(0).astype(int).to_numpy(),
+        index=pd.Index(st["station_id"], name="station_id"),
+        name="daily_trains",
+    )
 
 
 def observed_pairs(net, timetable: Workbook | None = None, date=TIMETABLE_DATE) -> pd.DataFrame:
@@ -93,16 +105,26 @@ def observed_pairs(net, timetable: Workbook | None = None, date=TIMETABLE_DATE) 
     f.loc[swap, ["a", "b"]] = f.loc[swap, ["b", "a"]].to_numpy()
     f = f[f["a"] != f["b"]]
     n = f.groupby(["a", "b"])["n_trains"].sum().rename("n_trains_both")
-    best = (f.sort_values(["a", "b", "minutes", "n_intermediate_stops", "train"])
-            .drop_duplicates(["a", "b"]).set_index(["a", "b"]).join(n).reset_index())
+    best = (
+        f.sort_values(["a", "b", "minutes", "n_intermediate_stops", "train"])
+        .drop_duplicates(["a", "b"])
+        .set_index(["a", "b"])
+        .join(n)
+        .reset_index()
+    )
     name = dict(zip(st["station_id"], st["name_zh"]))
-    out = pd.DataFrame({
-        "station_a": best["a"], "station_b": best["b"],
-        "name_a": best["a"].map(name), "name_b": best["b"].map(name),
-        "minutes": best["minutes"].astype(float), "train": best["train"],
-        "n_trains": best["n_trains_both"].astype(int),
-        "n_intermediate_stops": best["n_intermediate_stops"].astype(int),
-    })
+    out = pd.DataFrame(
+        {
+            "station_a": best["a"],
+            "station_b": best["b"],
+            "name_a": best["a"].map(name),
+            "name_b": best["b"].map(name),
+            "minutes": best["minutes"].astype(float),
+            "train": best["train"],
+            "n_trains": best["n_trains_both"].astype(int),
+            "n_intermediate_stops": best["n_intermediate_stops"].astype(int),
+        }
+    )
     return out.sort_values(["station_a", "station_b"]).reset_index(drop=True)
 
 
@@ -153,12 +175,22 @@ def line_pairs(net) -> pd.DataFrame:
                     for v, km in zip(kmh[segs], seg_km[segs]):
                         prof[int(v)] = prof.get(int(v), 0.0) + float(km)
                     x, y = sorted((sids[a], sids[b]))
-                    rows.append({"line_id": line_id, "category": category.get(line_id, ""),
-                                 "station_a": x, "station_b": y, "km": float(chain[b] - chain[a]),
-                                 "min_design_kmh": int(kmh[segs].min()),
-                                 "max_design_kmh": int(kmh[segs].max()), "profile": prof})
-    out = pd.DataFrame(rows, columns=["line_id", "category", "station_a", "station_b", "km",
-                                      "min_design_kmh", "max_design_kmh", "profile"])
+                    rows.append(
+                        {
+                            "line_id": line_id,
+                            "category": category.get(line_id, ""),
+                            "station_a": x,
+                            "station_b": y,
+                            "km": float(chain[b] - chain[a]),
+                            "min_design_kmh": int(kmh[segs].min()),
+                            "max_design_kmh": int(kmh[segs].max()),
+                            "profile": prof,
+                        }
+                    )
+    out = pd.DataFrame(
+        rows,
+        columns=["line_id", "category", "station_a", "station_b", "km", "min_design_kmh", "max_design_kmh", "profile"],
+    )
     for v in sorted(speeds_seen):
         out[f"km_at_{v}"] = [p.get(v, 0.0) for p in out["profile"]]
     return out.drop(columns="profile")
@@ -167,7 +199,7 @@ def line_pairs(net) -> pd.DataFrame:
 def speed_columns(frame: pd.DataFrame) -> tuple[list[str], np.ndarray]:
     """The ``km_at_<v>`` columns of a :func:`line_pairs` frame and their speeds."""
     cols = [c for c in frame.columns if c.startswith("km_at_")]
-    return cols, np.array([float(c[len("km_at_"):]) for c in cols])
+    return cols, np.array([float(c[len("km_at_") :]) for c in cols])
 
 
 def error_summary(pct_error: pd.Series | np.ndarray) -> dict:
@@ -175,11 +207,24 @@ def error_summary(pct_error: pd.Series | np.ndarray) -> dict:
     e = np.abs(np.asarray(pct_error, dtype=float))
     e = e[np.isfinite(e)]
     if e.size == 0:
-        return {"n": 0, "median_abs_pct": np.nan, "mean_abs_pct": np.nan, "within_5": np.nan,
-                "within_10": np.nan, "within_15": np.nan, "within_20": np.nan}
-    return {"n": int(e.size), "median_abs_pct": float(np.median(e)), "mean_abs_pct": float(e.mean()),
-            "within_5": float((e <= 5).mean()), "within_10": float((e <= 10).mean()),
-            "within_15": float((e <= 15).mean()), "within_20": float((e <= 20).mean())}
+        return {
+            "n": 0,
+            "median_abs_pct": np.nan,
+            "mean_abs_pct": np.nan,
+            "within_5": np.nan,
+            "within_10": np.nan,
+            "within_15": np.nan,
+            "within_20": np.nan,
+        }
+    return {
+        "n": int(e.size),
+        "median_abs_pct": float(np.median(e)),
+        "mean_abs_pct": float(e.mean()),
+        "within_5": float((e <= 5).mean()),
+        "within_10": float((e <= 10).mean()),
+        "within_15": float((e <= 15).mean()),
+        "within_20": float((e <= 20).mean()),
+    }
 
 
 def _routes(graph, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], list[tuple[str, str, str, float]]]:
@@ -209,8 +254,9 @@ def _routes(graph, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], list[t
         legs = []
         for u, v in zip(nodes, nodes[1:]):
             e = graph.edge(u, v)
-            legs.append((str(graph.node_ids[u]), str(graph.node_ids[v]), str(graph.edge_via[e]),
-                         float(graph.minutes[e])))
+            legs.append(
+                (str(graph.node_ids[u]), str(graph.node_ids[v]), str(graph.edge_via[e]), float(graph.minutes[e]))
+            )
         out[(a, b)] = legs
     return out
 
@@ -218,22 +264,30 @@ def _routes(graph, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], list[t
 def _reason(r, legs, net) -> str:
     """A short explanation of a pair's error, from its modelled route."""
     if not r.direct_is_fastest:
-        return (f"changing trains is faster in the timetable ({r.timetable_best_minutes:.0f} min in-vehicle"
-                f" via {r.timetable_best_via})")
+        return (
+            f"changing trains is faster in the timetable ({r.timetable_best_minutes:.0f} min in-vehicle"
+            f" via {r.timetable_best_via})"
+        )
     if legs is None or not np.isfinite(r.model_minutes):
         return "unreachable in the network: a line or section missing, or not open on the date"
     modes = sorted({leg[2] for leg in legs if leg[2] not in set(net.lines["line_id"])})
     if modes:
-        return (f"the network changes station by {'/'.join(modes)} where the train runs through: "
-                "a connecting rail line is missing")
+        return (
+            f"the network changes station by {'/'.join(modes)} where the train runs through: "
+            "a connecting rail line is missing"
+        )
     if abs(r.error_pct) < 10:
         return ""
     if r.error_pct < 0:
-        return (f"the fastest train is slower than modelled ({r.n_intermediate_stops} stops; hub approaches,"
-                " a slower route or a line operated below its design speed)")
+        return (
+            f"the fastest train is slower than modelled ({r.n_intermediate_stops} stops; hub approaches,"
+            " a slower route or a line operated below its design speed)"
+        )
     if np.isfinite(r.km) and r.km / (r.timetable_minutes / 60.0) > 0.95 * 300.0:
-        return (f"the train averages {r.km / (r.timetable_minutes / 60.0):.0f} km/h over the listed "
-                f"{r.km:.0f} km: the chainage is probably too long")
+        return (
+            f"the train averages {r.km / (r.timetable_minutes / 60.0):.0f} km/h over the listed "
+            f"{r.km:.0f} km: the chainage is probably too long"
+        )
     if len({leg[2] for leg in legs}) > 1:
         return "the train runs through where the model pays the start and stop of two legs"
     return "the fastest train is faster than modelled (fewer stops or a faster run)"
@@ -290,40 +344,52 @@ class ValidationResult:
         unreachable ones first."""
         p = self.pairs[self.pairs["direct_is_fastest"]]
         p = p.assign(_abs=p["error_pct"].abs().fillna(np.inf))
-        return p.sort_values(["_abs", "station_a", "station_b"], ascending=[False, True, True]) \
-            .drop(columns="_abs").head(n)
+        return (
+            p.sort_values(["_abs", "station_a", "station_b"], ascending=[False, True, True])
+            .drop(columns="_abs")
+            .head(n)
+        )
 
     def to_text(self, n_worst: int = 15) -> str:
         """A plain-text report."""
         s = self.summary
         b = s["against_best"]
-        lines = [f"pairs of main stations linked by a direct train: {s['n_observed']}; a change of trains is "
-                 f"faster for {s['n_change_faster']}, leaving {s['n']} compared with their fastest direct train; "
-                 f"unreachable in the network: {s['n_unreachable']}",
-                 f"median absolute error {s['median_abs_pct']:.1f} %, mean {s['mean_abs_pct']:.1f} %; "
-                 f"within 5 %: {s['within_5']:.0%}, 10 %: {s['within_10']:.0%}, "
-                 f"15 %: {s['within_15']:.0%}, 20 %: {s['within_20']:.0%}",
-                 f"all {b['n']} pairs against the timetable's fastest in-vehicle time with free changes: "
-                 f"median {b['median_abs_pct']:.1f} %, within 10 %: {b['within_10']:.0%}, "
-                 f"15 %: {b['within_15']:.0%}, 20 %: {b['within_20']:.0%}"]
+        lines = [
+            f"pairs of main stations linked by a direct train: {s['n_observed']}; a change of trains is "
+            f"faster for {s['n_change_faster']}, leaving {s['n']} compared with their fastest direct train; "
+            f"unreachable in the network: {s['n_unreachable']}",
+            f"median absolute error {s['median_abs_pct']:.1f} %, mean {s['mean_abs_pct']:.1f} %; "
+            f"within 5 %: {s['within_5']:.0%}, 10 %: {s['within_10']:.0%}, "
+            f"15 %: {s['within_15']:.0%}, 20 %: {s['within_20']:.0%}",
+            f"all {b['n']} pairs against the timetable's fastest in-vehicle time with free changes: "
+            f"median {b['median_abs_pct']:.1f} %, within 10 %: {b['within_10']:.0%}, "
+            f"15 %: {b['within_15']:.0%}, 20 %: {b['within_20']:.0%}",
+        ]
         if len(self.by_category):
             lines.append("compared pairs on one line, by line category:")
             for cat, r in self.by_category.iterrows():
-                lines.append(f"  {cat:<13} n={int(r['n']):4d}  median {r['median_abs_pct']:.1f} %  "
-                             f"within 10 %: {r['within_10']:.0%}  within 20 %: {r['within_20']:.0%}")
+                lines.append(
+                    f"  {cat:<13} n={int(r['n']):4d}  median {r['median_abs_pct']:.1f} %  "
+                    f"within 10 %: {r['within_10']:.0%}  within 20 %: {r['within_20']:.0%}"
+                )
         lines.append(f"{n_worst} worst compared pairs:")
         for r in self.worst(n_worst).itertuples():
             km = "" if not np.isfinite(r.km) else f", {r.km:.0f} km"
-            lines.append(f"  {r.name_a}-{r.name_b}: model {r.model_minutes:.0f} min vs {r.train} "
-                         f"{r.timetable_minutes:.0f} min ({r.n_intermediate_stops} stops) "
-                         f"{r.error_pct:+.0f} %; route {r.route}{km}"
-                         + (f"\n      reason: {r.reason}" if r.reason else ""))
+            lines.append(
+                f"  {r.name_a}-{r.name_b}: model {r.model_minutes:.0f} min vs {r.train} "
+                f"{r.timetable_minutes:.0f} min ({r.n_intermediate_stops} stops) "
+                f"{r.error_pct:+.0f} %; route {r.route}{km}" + (f"\n      reason: {r.reason}" if r.reason else "")
+            )
         return "\n".join(lines)
 
 
-def validate_timetable(net, timetable: Workbook | None = None, date=TIMETABLE_DATE,
-                       observed: pd.DataFrame | None = None,
-                       min_daily_trains: int = MAIN_STATION_MIN_TRAINS) -> ValidationResult:
+def validate_timetable(
+    net,
+    timetable: Workbook | None = None,
+    date=TIMETABLE_DATE,
+    observed: pd.DataFrame | None = None,
+    min_daily_trains: int = MAIN_STATION_MIN_TRAINS,
+) -> ValidationResult:
     """The network's station-measure rail times against the fastest direct trains of the timetable.
 
     Parameters
@@ -413,7 +479,9 @@ def validate_timetable(net, timetable: Workbook | None = None, date=TIMETABLE_DA
         out["timetable_best_minutes"] = out["timetable_minutes"]
         out["timetable_best_via"] = ""
         out["direct_is_fastest"] = True
-    out["best_error_pct"] = 100.0 * (out["model_minutes"] - out["timetable_best_minutes"]) / out["timetable_best_minutes"]
+    out["best_error_pct"] = (
+        100.0 * (out["model_minutes"] - out["timetable_best_minutes"]) / out["timetable_best_minutes"]
+    )
     out["reason"] = [_reason(r, legs_of.get((r.station_a, r.station_b)), net) for r in out.itertuples()]
     comparable = out[out["direct_is_fastest"]]
     summary = error_summary(comparable["error_pct"])

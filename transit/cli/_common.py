@@ -1,4 +1,5 @@
 """What every command shares: the network options, output writing, exit codes."""
+
 from __future__ import annotations
 
 import argparse

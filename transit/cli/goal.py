@@ -1,4 +1,5 @@
 """``transit goal``: check a time-circle goal, or list the bundled goals."""
+
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,5 @@
 """``transit scenario``: list scenarios, or show one and check that it applies to a network."""
+
 from __future__ import annotations
 
 import argparse
@@ -21,15 +22,18 @@ def run(args: argparse.Namespace) -> int:
     if s.description:
         print("  " + " ".join(s.description.split()))
     for k, m in enumerate(s.modifications, start=1):
-        keys = ", ".join(f"{key}={val}" for key, val in m.values.items()
-                         if key not in ("type", "source", "hypothesis", "note"))
+        keys = ", ".join(
+            f"{key}={val}" for key, val in m.values.items() if key not in ("type", "source", "hypothesis", "note")
+        )
         why = m.values.get("source") or f"hypothesis: {m.values.get('hypothesis')}"
         print(f"  {k}. {m.type}: {keys}\n     ({why})")
     net = load_network(args.network)
     if args.year is not None:
         net = net.as_of(args.year)
     after = s.apply(net)
-    print(f"applies to network {net.label!r} on {net.date.isoformat()}: "
-          f"{len(net.sections)} -> {len(after.sections)} sections in service, "
-          f"{len(net.lines)} -> {len(after.lines)} lines, {len(net.flights)} -> {len(after.flights)} flights")
+    print(
+        f"applies to network {net.label!r} on {net.date.isoformat()}: "
+        f"{len(net.sections)} -> {len(after.sections)} sections in service, "
+        f"{len(net.lines)} -> {len(after.lines)} lines, {len(net.flights)} -> {len(after.flights)} flights"
+    )
     return EXIT_OK

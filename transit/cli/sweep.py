@@ -7,6 +7,7 @@ not apply, a scheduler that does not answer), with one message on stderr and not
     transit sweep wenzhou-521 --projects all-planned [--scheduler tcp://...] [--sample N]
                   [--format json|markdown] [--out FILE]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,10 @@ def _projects(args: argparse.Namespace) -> list:
         try:
             value = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ValueError(f"--modification {text!r} is not JSON ({exc.msg} at column {exc.colno}); "
-                             "write it as '{\"type\": \"...\", ...}'") from None
+            raise ValueError(
+                f"--modification {text!r} is not JSON ({exc.msg} at column {exc.colno}); "
+                'write it as \'{"type": "...", ...}\''
+            ) from None
         items.append(value)
     return items
 
@@ -47,16 +50,34 @@ def run(args: argparse.Namespace) -> int:
     try:
         network = transit.load_network(args.network)
         base = args.year if args.year is not None else args.date
-        result = sweep(args.goal, network, _projects(args), base=base, sample=args.sample, seed=args.seed,
-                       scheduler=args.scheduler, method=args.method, progress=progress)
+        result = sweep(
+            args.goal,
+            network,
+            _projects(args),
+            base=base,
+            sample=args.sample,
+            seed=args.seed,
+            scheduler=args.scheduler,
+            method=args.method,
+            progress=progress,
+        )
         text = result.to_json() if args.format == "json" else result.summary_markdown()
         if args.out:
-            write_text(args.out, text if text.endswith("\n") else text + "\n", overwrite=args.force,
-                       hint="pass --force")
+            write_text(
+                args.out, text if text.endswith("\n") else text + "\n", overwrite=args.force, hint="pass --force"
+            )
         else:
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    except (TransitError, ValueError, KeyError, FileNotFoundError, FileExistsError, ConnectionError,
-            IsADirectoryError, PermissionError) as exc:
+    except (
+        TransitError,
+        ValueError,
+        KeyError,
+        FileNotFoundError,
+        FileExistsError,
+        ConnectionError,
+        IsADirectoryError,
+        PermissionError,
+    ) as exc:
         message = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
         print(f"transit sweep: error: {message}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -1,4 +1,5 @@
 """``transit times A B``: the fastest time between two places and its route."""
+
 from __future__ import annotations
 
 import argparse
@@ -31,19 +32,29 @@ def run(args: argparse.Namespace) -> int:
     route = timer.route(a[1], b[1])
     info = route_to_dict(net, route) if math.isfinite(minutes) else None
     if args.format == "json":
-        payload = {"origin": a[1], "destination": b[1], "as_of": net.date.isoformat(), "modes": [str(m) for m in modes],
-                   "measure": args.measure, "city_stations": args.city_stations if args.measure == "station" else None,
-                   "minutes": round(minutes, 1) if math.isfinite(minutes) else None,
-                   "route": info}
+        payload = {
+            "origin": a[1],
+            "destination": b[1],
+            "as_of": net.date.isoformat(),
+            "modes": [str(m) for m in modes],
+            "measure": args.measure,
+            "city_stations": args.city_stations if args.measure == "station" else None,
+            "minutes": round(minutes, 1) if math.isfinite(minutes) else None,
+            "route": info,
+        }
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK
-    print(f"{_label(net, a)} -> {_label(net, b)} on {net.date.isoformat()} "
-          f"({'+'.join(modes)}, {args.measure} measure): {format_minutes(minutes)}")
+    print(
+        f"{_label(net, a)} -> {_label(net, b)} on {net.date.isoformat()} "
+        f"({'+'.join(modes)}, {args.measure} measure): {format_minutes(minutes)}"
+    )
     if info:
         print(f"  {info['summary']}; {info['transfers']} transfer(s)")
         for leg in info["legs"]:
-            print(f"    {leg['from_name']:<28} -> {leg['to_name']:<28} {leg['kind']:<8} "
-                  f"{_via_name(net, leg):<32} {leg['minutes']:6.1f} min")
+            print(
+                f"    {leg['from_name']:<28} -> {leg['to_name']:<28} {leg['kind']:<8} "
+                f"{_via_name(net, leg):<32} {leg['minutes']:6.1f} min"
+            )
     return EXIT_OK
 
 

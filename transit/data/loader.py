@@ -9,6 +9,7 @@ The loader never writes to the folder. It works in three steps:
 Each step appends :class:`~transit.errors.Problem` records; :func:`load_folder` raises one
 :class:`~transit.errors.NetworkDataError` listing all of them.
 """
+
 from __future__ import annotations
 
 import csv
@@ -19,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -31,6 +33,12 @@ __all__ = ["RawTable", "read_raw", "parse_tables", "check_tables", "load_folder"
 REQUIRED_META = ("name", "as_of")
 RAGGED = "\0ragged"  # marks a row whose cells could not be aligned with the header
 INVALID = "_invalid"  # marks a parsed row with a bad cell: its ids count, its other checks are skipped
+
+#: A parsed row, column name to value: what :func:`~transit.data.schema.parse_cell` gives for the column's
+#: kind (str, int, float, date, tuple of ids or None), extra columns as text, and :data:`INVALID`.
+Record = dict[str, Any]
+#: The parsed rows of one table with their line numbers.
+ParsedRows = list[tuple[int, Record]]
 
 
 @dataclass
@@ -49,16 +57,24 @@ def read_raw(folder: Path, problems: list[Problem]) -> dict[str, RawTable]:
         path = folder / table.file
         if not path.exists():
             if table.required_file:
-                problems.append(Problem(table.file, None, None, None,
-                                        f"file is missing from {folder}; every network needs it "
-                                        "(see networks/README.md for its columns)"))
+                problems.append(
+                    Problem(
+                        table.file,
+                        None,
+                        None,
+                        None,
+                        f"file is missing from {folder}; every network needs it "
+                        "(see networks/README.md for its columns)",
+                    )
+                )
             continue
         try:
             with open(path, newline="", encoding="utf-8-sig") as f:
                 rows = list(csv.reader(f))
         except UnicodeDecodeError as exc:
-            problems.append(Problem(table.file, None, None, None,
-                                    f"is not UTF-8 text ({exc.reason}); save it as UTF-8 CSV"))
+            problems.append(
+                Problem(table.file, None, None, None, f"is not UTF-8 text ({exc.reason}); save it as UTF-8 CSV")
+            )
             continue
         if not rows:
             problems.append(Problem(table.file, None, None, None, "is empty; it needs at least a header row"))
@@ -69,9 +85,16 @@ def read_raw(folder: Path, problems: list[Problem]) -> dict[str, RawTable]:
             if not any(c.strip() for c in row):
                 continue  # a blank line holds no row
             if len(row) != len(header):
-                problems.append(Problem(table.file, i, None, None,
-                                        f"has {len(row)} cells but the header has {len(header)}; "
-                                        "check for a missing or extra comma or an unquoted comma in text"))
+                problems.append(
+                    Problem(
+                        table.file,
+                        i,
+                        None,
+                        None,
+                        f"has {len(row)} cells but the header has {len(header)}; "
+                        "check for a missing or extra comma or an unquoted comma in text",
+                    )
+                )
                 # keep its leading id, so that rows referring to it do not report it as unknown
                 body.append((i, {header[0]: row[0], RAGGED: "1"}))
                 continue
@@ -106,27 +129,33 @@ def _to_text(value: object) -> str:
     return str(value)
 
 
-def parse_tables(raw: dict[str, RawTable], problems: list[Problem]) -> dict[str, list[tuple[int, dict]]]:
+def parse_tables(raw: dict[str, RawTable], problems: list[Problem]) -> dict[str, ParsedRows]:
     """Parse every cell. A row with a bad cell is kept, marked invalid: its ids still count as known
     (so rows that refer to it do not report it again), but its other cross-checks are skipped."""
-    parsed: dict[str, list[tuple[int, dict]]] = {}
+    parsed: dict[str, ParsedRows] = {}
     for name, table in TABLES.items():
         if name not in raw:
             parsed[name] = []
             continue
         rt = raw[name]
         missing = [c.name for c in table.columns if c.name not in rt.header and not c.optional_column]
-        for col in missing:
-            problems.append(Problem(rt.label, 1, col, None,
-                                    f"column is missing from the header; add it (columns: "
-                                    f"{', '.join(c.name for c in table.columns)})"))
+        for missing_col in missing:
+            problems.append(
+                Problem(
+                    rt.label,
+                    1,
+                    missing_col,
+                    None,
+                    f"column is missing from the header; add it (columns: {', '.join(c.name for c in table.columns)})",
+                )
+            )
         if missing:
             parsed[name] = []
             continue
-        rows = []
+        rows: ParsedRows = []
         for line, cells in rt.rows:
             ragged = RAGGED in cells
-            record: dict = {}
+            record: Record = {}
             ok = not ragged
             for col in table.columns:
                 value, err = parse_cell(col, cells.get(col.name, ""))
@@ -145,24 +174,29 @@ def parse_tables(raw: dict[str, RawTable], problems: list[Problem]) -> dict[str,
     return parsed
 
 
-def check_tables(parsed: dict[str, list[tuple[int, dict]]], labels: dict[str, str],
-                 problems: list[Problem]) -> None:
+def check_tables(parsed: dict[str, ParsedRows], labels: dict[str, str], problems: list[Problem]) -> None:
     """Check ids, references and the geometry of lines and sections across all tables."""
 
-    def add(table: str, line: int | None, column: str | None, value, message: str) -> None:
-        problems.append(Problem(labels.get(table, TABLES[table].file), line, column,
-                                None if value is None else str(value), message))
+    def add(table: str, line: int | None, column: str | None, value: object, message: str) -> None:
+        problems.append(
+            Problem(labels.get(table, TABLES[table].file), line, column, None if value is None else str(value), message)
+        )
 
     # unique keys
     for name, table in TABLES.items():
-        seen: dict[tuple, int] = {}
+        seen: dict[tuple[Any, ...], int] = {}
         for line, rec in parsed[name]:
             key = tuple(rec.get(k) for k in table.key)
             if any(k is None for k in key):
                 continue
             if key in seen:
-                add(name, line, ",".join(table.key), "/".join(map(str, key)),
-                    f"duplicates line {seen[key]}; each {'/'.join(table.key)} must appear once")
+                add(
+                    name,
+                    line,
+                    ",".join(table.key),
+                    "/".join(map(str, key)),
+                    f"duplicates line {seen[key]}; each {'/'.join(table.key)} must appear once",
+                )
             else:
                 seen[key] = line
 
@@ -182,20 +216,32 @@ def check_tables(parsed: dict[str, list[tuple[int, dict]]], labels: dict[str, st
         if rec.get(INVALID):
             continue
         if rec["city_id"] not in cities:
-            add("stations", line, "city_id", rec["city_id"],
-                "is not a city_id in cities.csv" + suggest(rec["city_id"], cities))
+            add(
+                "stations",
+                line,
+                "city_id",
+                rec["city_id"],
+                "is not a city_id in cities.csv" + suggest(rec["city_id"], cities),
+            )
         if rec["kind"] == "airport" and not rec["iata"]:
             add("stations", line, "iata", "", "is empty; an airport needs its IATA code")
 
     for line, rec in parsed["cities"]:
         for sid in rec.get("main_stations") or ():
             if sid not in stations:
-                add("cities", line, "main_stations", sid, "is not a station_id in stations.csv" + suggest(sid, stations))
+                add(
+                    "cities", line, "main_stations", sid, "is not a station_id in stations.csv" + suggest(sid, stations)
+                )
             elif stations[sid].get("city_id") != rec["city_id"]:
-                add("cities", line, "main_stations", sid,
-                    f"is a station of '{stations[sid].get('city_id')}', not of '{rec['city_id']}'")
+                add(
+                    "cities",
+                    line,
+                    "main_stations",
+                    sid,
+                    f"is a station of '{stations[sid].get('city_id')}', not of '{rec['city_id']}'",
+                )
 
-    def check_station(table, line, column, sid, kind=None):
+    def check_station(table: str, line: int, column: str, sid: str, kind: str | None = None) -> bool:
         if sid not in stations:
             add(table, line, column, sid, "is not a station_id in stations.csv" + suggest(sid, stations))
             return False
@@ -205,13 +251,18 @@ def check_tables(parsed: dict[str, list[tuple[int, dict]]], labels: dict[str, st
         return True
 
     # lines and their stations
-    by_line: dict[str, list[tuple[int, dict]]] = defaultdict(list)
+    by_line: dict[str, ParsedRows] = defaultdict(list)
     for line, rec in parsed["line_stations"]:
         if rec.get("line_id") is None or rec.get("station_id") is None or rec.get("seq") is None:
             continue
         if rec["line_id"] not in lines:
-            add("line_stations", line, "line_id", rec["line_id"],
-                "is not a line_id in lines.csv" + suggest(rec["line_id"], lines))
+            add(
+                "line_stations",
+                line,
+                "line_id",
+                rec["line_id"],
+                "is not a line_id in lines.csv" + suggest(rec["line_id"], lines),
+            )
             continue
         check_station("line_stations", line, "station_id", rec["station_id"], "rail")
         by_line[rec["line_id"]].append((line, rec))
@@ -220,18 +271,33 @@ def check_tables(parsed: dict[str, list[tuple[int, dict]]], labels: dict[str, st
         rows.sort(key=lambda r: r[1]["seq"])
         seqs = [r["seq"] for _, r in rows]
         if seqs != list(range(1, len(seqs) + 1)):
-            add("line_stations", rows[0][0], "seq", ",".join(map(str, seqs[:8])) + ("..." if len(seqs) > 8 else ""),
-                f"line '{lid}' must number its stations 1, 2, 3, ... without gaps")
+            add(
+                "line_stations",
+                rows[0][0],
+                "seq",
+                ",".join(map(str, seqs[:8])) + ("..." if len(seqs) > 8 else ""),
+                f"line '{lid}' must number its stations 1, 2, 3, ... without gaps",
+            )
         seen_st: dict[str, int] = {}
         for (_, r1), (l2, r2) in zip(rows, rows[1:]):
             if None not in (r1["chainage_km"], r2["chainage_km"]) and r2["chainage_km"] <= r1["chainage_km"]:
-                add("line_stations", l2, "chainage_km", r2["chainage_km"],
+                add(
+                    "line_stations",
+                    l2,
+                    "chainage_km",
+                    r2["chainage_km"],
                     f"goes backwards or stands still on line '{lid}' (previous station "
-                    f"'{r1['station_id']}' is at {r1['chainage_km']} km); chainage must increase along the line")
+                    f"'{r1['station_id']}' is at {r1['chainage_km']} km); chainage must increase along the line",
+                )
         for row_line, r in rows:
             if r["station_id"] in seen_st:
-                add("line_stations", row_line, "station_id", r["station_id"],
-                    f"appears twice on line '{lid}' (also line {seen_st[r['station_id']]})")
+                add(
+                    "line_stations",
+                    row_line,
+                    "station_id",
+                    r["station_id"],
+                    f"appears twice on line '{lid}' (also line {seen_st[r['station_id']]})",
+                )
             seen_st[r["station_id"]] = row_line
         if len(rows) < 2:
             add("line_stations", rows[0][0], "line_id", lid, "a line needs at least two stations")
@@ -252,26 +318,46 @@ def check_tables(parsed: dict[str, list[tuple[int, dict]]], labels: dict[str, st
         for col in ("from_station_id", "to_station_id"):
             sid = rec[col]
             if sid not in on_line:
-                add("sections", line, col, sid,
-                    f"is not a station of line '{lid}' in line_stations.csv" + suggest(sid, on_line))
+                add(
+                    "sections",
+                    line,
+                    col,
+                    sid,
+                    f"is not a station of line '{lid}' in line_stations.csv" + suggest(sid, on_line),
+                )
             else:
                 ends.append(on_line[sid])
         if len(ends) == 2:
             if ends[0] >= ends[1]:
-                add("sections", line, "to_station_id", rec["to_station_id"],
+                add(
+                    "sections",
+                    line,
+                    "to_station_id",
+                    rec["to_station_id"],
                     f"comes before or at '{rec['from_station_id']}' on line '{lid}'; "
-                    "give a section's stations in line order")
+                    "give a section's stations in line order",
+                )
             else:
                 sec_by_line[lid].append((ends[0], ends[1], line))
         status = rec["status"]
         if status == "open" and rec["opened"] is None:
             add("sections", line, "opened", "", "is empty; an open section needs its opening date (YYYY-MM-DD)")
         if status != "open" and rec["opened"] is not None:
-            add("sections", line, "opened", rec["opened"],
-                f"is given but status is '{status}'; set status to 'open' or clear the date")
+            add(
+                "sections",
+                line,
+                "opened",
+                rec["opened"],
+                f"is given but status is '{status}'; set status to 'open' or clear the date",
+            )
         if status == "construction" and rec["expected_year"] is None:
-            add("sections", line, "expected_year", "",
-                "is empty; a section under construction needs the year it is expected to open")
+            add(
+                "sections",
+                line,
+                "expected_year",
+                "",
+                "is empty; a section under construction needs the year it is expected to open",
+            )
     for lid in lines:
         n = len(seq_of.get(lid, {}))
         spans = sorted(sec_by_line.get(lid, []))
@@ -286,15 +372,30 @@ def check_tables(parsed: dict[str, list[tuple[int, dict]]], labels: dict[str, st
         pos = 1
         for a, b, line in spans:
             if a < pos:
-                add("sections", line, "from_station_id", a,
-                    f"overlaps the previous section of line '{lid}'; sections must not overlap")
+                add(
+                    "sections",
+                    line,
+                    "from_station_id",
+                    a,
+                    f"overlaps the previous section of line '{lid}'; sections must not overlap",
+                )
             elif a > pos:
-                add("sections", line, "from_station_id", a,
-                    f"leaves a gap on line '{lid}' from station seq {pos} to {a}; cover every stretch")
+                add(
+                    "sections",
+                    line,
+                    "from_station_id",
+                    a,
+                    f"leaves a gap on line '{lid}' from station seq {pos} to {a}; cover every stretch",
+                )
             pos = max(pos, b)
         if pos < n:
-            add("sections", spans[-1][2], "to_station_id", pos,
-                f"line '{lid}' has no section after station seq {pos} of {n}; cover the line to its last station")
+            add(
+                "sections",
+                spans[-1][2],
+                "to_station_id",
+                pos,
+                f"line '{lid}' has no section after station seq {pos} of {n}; cover the line to its last station",
+            )
 
     for line, rec in parsed["flights"]:
         if rec.get(INVALID):
@@ -309,18 +410,29 @@ def check_tables(parsed: dict[str, list[tuple[int, dict]]], labels: dict[str, st
             continue
         ok = all(check_station("transfers", line, c, rec[c]) for c in ("from_station_id", "to_station_id"))
         if ok:
-            a, b = stations[rec["from_station_id"]], stations[rec["to_station_id"]]
+            st_a, st_b = stations[rec["from_station_id"]], stations[rec["to_station_id"]]
             if rec["from_station_id"] == rec["to_station_id"]:
                 add("transfers", line, "to_station_id", rec["to_station_id"], "is the same station as from_station_id")
-            elif a["city_id"] != b["city_id"]:
-                add("transfers", line, "to_station_id", rec["to_station_id"],
-                    f"is in city '{b['city_id']}' but '{rec['from_station_id']}' is in '{a['city_id']}'; "
-                    "transfers join stations of one city (a link between cities belongs in the rail data)")
+            elif st_a["city_id"] != st_b["city_id"]:
+                add(
+                    "transfers",
+                    line,
+                    "to_station_id",
+                    rec["to_station_id"],
+                    f"is in city '{st_b['city_id']}' but '{rec['from_station_id']}' is in '{st_a['city_id']}'; "
+                    "transfers join stations of one city (a link between cities belongs in the rail data)",
+                )
     for line, rec in parsed["access"]:
         if rec.get(INVALID):
             continue
         if rec["city_id"] not in cities:
-            add("access", line, "city_id", rec["city_id"], "is not a city_id in cities.csv" + suggest(rec["city_id"], cities))
+            add(
+                "access",
+                line,
+                "city_id",
+                rec["city_id"],
+                "is not a city_id in cities.csv" + suggest(rec["city_id"], cities),
+            )
         check_station("access", line, "station_id", rec["station_id"])
     for line, rec in parsed["published_times"]:
         if rec.get(INVALID):
@@ -335,8 +447,9 @@ def check_tables(parsed: dict[str, list[tuple[int, dict]]], labels: dict[str, st
         if not rec.get(INVALID) and rec["line_id"] in seq_of:
             on_line = seq_of[rec["line_id"]]
             if rec["from_station_id"] in on_line and rec["to_station_id"] in on_line:
-                design[rec["line_id"]].append((on_line[rec["from_station_id"]], on_line[rec["to_station_id"]],
-                                               rec["design_kmh"]))
+                design[rec["line_id"]].append(
+                    (on_line[rec["from_station_id"]], on_line[rec["to_station_id"]], rec["design_kmh"])
+                )
     stretches: dict[tuple[str, date], list[tuple[int, int, int]]] = defaultdict(list)
     for line, rec in parsed["operating_speeds"]:
         if rec.get(INVALID):
@@ -352,36 +465,56 @@ def check_tables(parsed: dict[str, list[tuple[int, dict]]], labels: dict[str, st
             if sid not in stations:
                 add("operating_speeds", line, col, sid, "is not a station_id in stations.csv" + suggest(sid, stations))
             elif sid not in on_line:
-                add("operating_speeds", line, col, sid,
-                    f"is not a station of line '{lid}' in line_stations.csv" + suggest(sid, on_line))
+                add(
+                    "operating_speeds",
+                    line,
+                    col,
+                    sid,
+                    f"is not a station of line '{lid}' in line_stations.csv" + suggest(sid, on_line),
+                )
             else:
                 ends.append(on_line[sid])
         if len(ends) != 2:
             continue
         a, b = ends
         if a >= b:
-            add("operating_speeds", line, "to_station_id", rec["to_station_id"],
-                f"comes before or at '{rec['from_station_id']}' on line '{lid}'; give a stretch's stations in line order")
+            add(
+                "operating_speeds",
+                line,
+                "to_station_id",
+                rec["to_station_id"],
+                f"comes before or at '{rec['from_station_id']}' on line '{lid}'; give a stretch's stations in line order",
+            )
             continue
         over = [(s, e, kmh) for s, e, kmh in design.get(lid, []) if s < b and e > a and rec["operating_kmh"] > kmh]
         if over:
             s, e, kmh = min(over, key=lambda o: o[2])
             names = {v: k for k, v in on_line.items()}
-            add("operating_speeds", line, "operating_kmh", f"{rec['operating_kmh']:g}",
+            add(
+                "operating_speeds",
+                line,
+                "operating_kmh",
+                f"{rec['operating_kmh']:g}",
                 f"is above the design speed of section {names[s]}-{names[e]} of line '{lid}' ({kmh:g} km/h in "
-                "sections.csv), which the stretch covers; end the stretch before it or check the figure")
+                "sections.csv), which the stretch covers; end the stretch before it or check the figure",
+            )
         for a2, b2, line2 in stretches[(lid, rec["valid_from"])]:
             if a2 < b and b2 > a:
-                add("operating_speeds", line, "from_station_id", rec["from_station_id"],
+                add(
+                    "operating_speeds",
+                    line,
+                    "from_station_id",
+                    rec["from_station_id"],
                     f"overlaps the stretch of line {line2} on line '{lid}' from the same valid_from "
-                    f"{rec['valid_from'].isoformat()}; give each stretch one speed per date")
+                    f"{rec['valid_from'].isoformat()}; give each stretch one speed per date",
+                )
                 break
         stretches[(lid, rec["valid_from"])].append((a, b, line))
 
 
-def to_frames(parsed: dict[str, list[tuple[int, dict]]]) -> dict[str, pd.DataFrame]:
+def to_frames(parsed: dict[str, ParsedRows]) -> dict[str, pd.DataFrame]:
     """The parsed tables as DataFrames, columns in schema order (extra columns kept after them)."""
-    frames = {}
+    frames: dict[str, pd.DataFrame] = {}
     for name, table in TABLES.items():
         cols = [c.name for c in table.columns]
         records = [rec for _, rec in parsed[name] if not rec.get(INVALID)]
@@ -397,7 +530,7 @@ def to_frames(parsed: dict[str, list[tuple[int, dict]]]) -> dict[str, pd.DataFra
     return frames
 
 
-def read_meta(folder: Path, problems: list[Problem]) -> dict:
+def read_meta(folder: Path, problems: list[Problem]) -> dict[str, Any]:
     """Read ``network.toml``; record a problem for each missing required key."""
     path = folder / "network.toml"
     if not path.exists():
@@ -412,28 +545,39 @@ def read_meta(folder: Path, problems: list[Problem]) -> dict:
     net = meta.get("network", {})
     for key in REQUIRED_META:
         if key not in net:
-            problems.append(Problem("network.toml", None, f"network.{key}", None,
-                                    f"is missing; add `{key} = ...` under [network]"))
+            problems.append(
+                Problem("network.toml", None, f"network.{key}", None, f"is missing; add `{key} = ...` under [network]")
+            )
     as_of = net.get("as_of")
     if as_of is not None and not isinstance(as_of, date):
         try:
             net["as_of"] = date.fromisoformat(str(as_of))
         except ValueError:
-            problems.append(Problem("network.toml", None, "network.as_of", str(as_of),
-                                    "is not a date; write as_of = 2026-11-01"))
+            problems.append(
+                Problem("network.toml", None, "network.as_of", str(as_of), "is not a date; write as_of = 2026-11-01")
+            )
     for table in ("parameters", "running_time"):
         if not isinstance(meta.get(table, {}), dict):
             problems.append(Problem("network.toml", None, table, None, f"[{table}] must be a table"))
     return meta
 
 
-def load_folder(folder: Path) -> tuple[dict, dict[str, pd.DataFrame]]:
+def load_folder(folder: Path) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
     """Load and check a network folder; raise :class:`NetworkDataError` listing every problem."""
     problems: list[Problem] = []
     if not folder.is_dir():
-        raise NetworkDataError([Problem(str(folder), None, None, None,
-                                        "is not a folder; give a network name such as 'yrd' or the path "
-                                        "of a folder holding network.toml and the CSV tables")])
+        raise NetworkDataError(
+            [
+                Problem(
+                    str(folder),
+                    None,
+                    None,
+                    None,
+                    "is not a folder; give a network name such as 'yrd' or the path "
+                    "of a folder holding network.toml and the CSV tables",
+                )
+            ]
+        )
     meta = read_meta(folder, problems)
     raw = read_raw(folder, problems)
     parsed = parse_tables(raw, problems)

@@ -4,13 +4,16 @@ A :class:`Network` keeps the full tables of its folder (every line, open, under 
 planned) and a date; its public tables show what is in service on that date. It is immutable:
 :meth:`Network.as_of` and :meth:`Network.with_tables` return new networks.
 """
+
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from datetime import date, datetime
+from datetime import date as Date  # for annotations where a parameter named ``date`` hides the class
 from importlib import resources
 from pathlib import Path
+from typing import Any, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -23,6 +26,13 @@ from transit.geo import haversine_km
 __all__ = ["Network", "load_network", "network_path", "as_date"]
 
 
+class _Cache(TypedDict, total=False):
+    """What a :class:`Network` computes once and keeps (the network is immutable)."""
+
+    index: dict[str, dict[str, str]]  # "city"/"station" -> casefolded id or name -> id
+    cities_by_id: pd.DataFrame
+
+
 def network_path(name_or_path: str | Path) -> Path:
     """The folder of a bundled network name (``"yrd"``) or of a path to a network folder."""
     path = Path(name_or_path)
@@ -32,11 +42,11 @@ def network_path(name_or_path: str | Path) -> Path:
         bundled = bundled_networks_dir() / name_or_path
         if bundled.is_dir():
             return bundled
-        known = sorted(p.name for p in bundled_networks_dir().iterdir()
-                       if p.is_dir() and (p / "network.toml").exists())
+        known = sorted(p.name for p in bundled_networks_dir().iterdir() if p.is_dir() and (p / "network.toml").exists())
         raise FileNotFoundError(
             f"no network called {name_or_path!r}: bundled networks are {known}; "
-            "or give the path of a folder holding network.toml and the CSV tables")
+            "or give the path of a folder holding network.toml and the CSV tables"
+        )
     raise FileNotFoundError(f"no network folder at {path}; give an existing folder or a bundled name such as 'yrd'")
 
 
@@ -73,7 +83,7 @@ def as_date(when: date | datetime | str | int) -> date:
     raise ValueError(f"cannot read {when!r} as a date: give a year (2030) or an ISO date ('2016-03-10')")
 
 
-def load_network(name_or_path: str | Path = "yrd", *, date: date | str | int | None = None) -> Network:
+def load_network(name_or_path: str | Path = "yrd", *, date: Date | str | int | None = None) -> Network:
     """Load and check a network folder.
 
     Parameters
@@ -111,18 +121,25 @@ class Network:
     Use :func:`load_network` to make one. Tables are pandas DataFrames; each access returns a copy.
     """
 
-    def __init__(self, meta: dict, tables: dict[str, pd.DataFrame], *, folder: Path | None = None,
-                 date: date | str | int | None = None, label: str | None = None,
-                 scenarios: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        meta: dict[str, Any],
+        tables: dict[str, pd.DataFrame],
+        *,
+        folder: Path | None = None,
+        date: Date | str | int | None = None,
+        label: str | None = None,
+        scenarios: tuple[str, ...] = (),
+    ) -> None:
         self._meta = meta
         self._tables = tables
         self.folder = folder
-        self.label = label or (meta.get("network", {}).get("name") or (folder.name if folder else "network"))
-        self.data_as_of: date = meta["network"]["as_of"]
-        self.date: date = as_date(date) if date is not None else self.data_as_of
+        self.label: str = label or (meta.get("network", {}).get("name") or (folder.name if folder else "network"))
+        self.data_as_of: Date = meta["network"]["as_of"]
+        self.date: Date = as_date(date) if date is not None else self.data_as_of
         #: The ids of the scenarios applied to make this network, in order.
         self.scenarios: tuple[str, ...] = tuple(scenarios)
-        self._cache: dict = {}
+        self._cache: _Cache = {}
         self._in_service = self._select()
 
     # ------------------------------------------------------------------ identity
@@ -133,22 +150,24 @@ class Network:
 
     def __repr__(self) -> str:
         n_rail = int((self.stations["kind"] == "rail").sum())
-        return (f"<Network {self.label!r} on {self.date.isoformat()}: {len(self._tables['cities'])} cities, "
-                f"{n_rail} rail stations, {len(self._in_service['lines'])} lines, "
-                f"{len(self._in_service['flights'])} flights>")
+        return (
+            f"<Network {self.label!r} on {self.date.isoformat()}: {len(self._tables['cities'])} cities, "
+            f"{n_rail} rail stations, {len(self._in_service['lines'])} lines, "
+            f"{len(self._in_service['flights'])} flights>"
+        )
 
     @property
-    def meta(self) -> dict:
+    def meta(self) -> dict[str, Any]:
         """network.toml as a dict (a copy)."""
         return copy.deepcopy(self._meta)
 
     @property
-    def parameters(self) -> dict:
+    def parameters(self) -> dict[str, Any]:
         """The ``[parameters]`` table of network.toml."""
         return dict(self._meta.get("parameters", {}))
 
     @property
-    def running_time(self) -> dict:
+    def running_time(self) -> dict[str, Any]:
         """The ``[running_time]`` table of network.toml (the calibrated running-time model)."""
         return dict(self._meta.get("running_time", {}))
 
@@ -165,20 +184,27 @@ class Network:
     groups = property(lambda self: self._table("groups"), doc="Named groups of cities.")
     stations = property(lambda self: self._table("stations"), doc="Rail stations and airports in service.")
     lines = property(lambda self: self._table("lines"), doc="Lines with at least one section in service.")
-    line_stations = property(lambda self: self._table("line_stations"),
-                             doc="Stations of each line in service, in order, with chainage.")
+    line_stations = property(
+        lambda self: self._table("line_stations"), doc="Stations of each line in service, in order, with chainage."
+    )
     sections = property(lambda self: self._table("sections"), doc="Sections in service on the date.")
     flights = property(lambda self: self._table("flights"), doc="Flights operating on the date.")
     transfers = property(lambda self: self._table("transfers"), doc="Transfers between stations in service.")
     access = property(lambda self: self._table("access"), doc="Access-time overrides for stations in service.")
-    published_times = property(lambda self: self._table("published_times"),
-                               doc="Published fastest times valid on the date (the latest per pair).")
-    operating_speeds = property(lambda self: self._table("operating_speeds"), doc=(
-        "Top operating speed of each stretch of the lines in service, on the date: of the rows of "
-        "operating_speeds.csv with valid_from on or before the date, the latest per stretch; where a later row "
-        "covers part of an earlier one, the earlier row keeps only the rest (so the stretches of one line never "
-        "overlap, and each row keeps its valid_from and source). A stretch without a row runs at the "
-        "[running_time] rule of network.toml."))
+    published_times = property(
+        lambda self: self._table("published_times"),
+        doc="Published fastest times valid on the date (the latest per pair).",
+    )
+    operating_speeds = property(
+        lambda self: self._table("operating_speeds"),
+        doc=(
+            "Top operating speed of each stretch of the lines in service, on the date: of the rows of "
+            "operating_speeds.csv with valid_from on or before the date, the latest per stretch; where a later row "
+            "covers part of an earlier one, the earlier row keeps only the rest (so the stretches of one line never "
+            "overlap, and each row keeps its valid_from and source). A stretch without a row runs at the "
+            "[running_time] rule of network.toml."
+        ),
+    )
 
     # ------------------------------------------------------------------ dates and changes
     def as_of(self, when: date | str | int) -> Network:
@@ -196,11 +222,18 @@ class Network:
         ``expected_year`` is on or before the date's year; planned sections without a year are left
         out (a scenario can open them).
         """
-        return Network(self._meta, self._tables, folder=self.folder, date=when, label=self.label,
-                       scenarios=self.scenarios)
+        return Network(
+            self._meta, self._tables, folder=self.folder, date=when, label=self.label, scenarios=self.scenarios
+        )
 
-    def with_tables(self, *, label: str | None = None, meta: dict | None = None, scenario: str | None = None,
-                    **tables: pd.DataFrame) -> Network:
+    def with_tables(
+        self,
+        *,
+        label: str | None = None,
+        meta: dict[str, Any] | None = None,
+        scenario: str | None = None,
+        **tables: pd.DataFrame,
+    ) -> Network:
         """A new network with some full tables (and optionally network.toml content) replaced.
 
         The new tables are checked like a loaded folder; problems are reported all at once as a
@@ -212,9 +245,14 @@ class Network:
             raise ValueError(f"unknown tables {sorted(unknown)}; known: {sorted(self._tables)}")
         merged = {**self._tables, **tables}
         frames = check_frames(merged, label or f"{self.label} (modified)")
-        return Network(meta if meta is not None else self._meta, frames, folder=self.folder,
-                       date=self.date, label=label or self.label,
-                       scenarios=self.scenarios + ((scenario,) if scenario else ()))
+        return Network(
+            meta if meta is not None else self._meta,
+            frames,
+            folder=self.folder,
+            date=self.date,
+            label=label or self.label,
+            scenarios=self.scenarios + ((scenario,) if scenario else ()),
+        )
 
     def _select(self) -> dict[str, pd.DataFrame]:
         """The rows of each table in service on ``self.date``."""
@@ -228,11 +266,11 @@ class Network:
         sections = sec[(opened & (sec["status"] == "open")) | expected].copy()
 
         ls = t["line_stations"]
-        seq = {(r.line_id, r.station_id): r.seq for r in ls.itertuples()}
+        seq: dict[tuple[str, str], int] = dict(zip(zip(ls["line_id"], ls["station_id"]), ls["seq"]))
         covered: set[tuple[str, int]] = set()
-        for r in sections.itertuples():
-            a, b = seq[(r.line_id, r.from_station_id)], seq[(r.line_id, r.to_station_id)]
-            covered.update((r.line_id, s) for s in range(a, b + 1))
+        for lid, from_id, to_id in zip(sections["line_id"], sections["from_station_id"], sections["to_station_id"]):
+            a, b = seq[(lid, from_id)], seq[(lid, to_id)]
+            covered.update((lid, s) for s in range(a, b + 1))
         st = t["stations"]
         st_open = st["opened"].map(lambda x: x is None or pd.isna(x) or x <= d)
         rail_ok = set(st.loc[st_open & (st["kind"] == "rail"), "station_id"])
@@ -244,8 +282,13 @@ class Network:
 
         fl = t["flights"]
         if len(fl):
-            valid = fl.apply(lambda r: (r["valid_from"] is None or pd.isna(r["valid_from"]) or r["valid_from"] <= d)
-                             and (r["valid_to"] is None or pd.isna(r["valid_to"]) or r["valid_to"] >= d), axis=1)
+            valid = fl.apply(
+                lambda r: (
+                    (r["valid_from"] is None or pd.isna(r["valid_from"]) or r["valid_from"] <= d)
+                    and (r["valid_to"] is None or pd.isna(r["valid_to"]) or r["valid_to"] >= d)
+                ),
+                axis=1,
+            )
             fl = fl[valid.astype(bool) & fl["from_station_id"].isin(in_service) & fl["to_station_id"].isin(in_service)]
         tr = t["transfers"]
         tr = tr[tr["from_station_id"].isin(in_service) & tr["to_station_id"].isin(in_service)]
@@ -253,24 +296,35 @@ class Network:
         ac = ac[ac["station_id"].isin(in_service)]
         pt = t["published_times"]
         if len(pt):
-            pt = pt[pt["valid_from"].map(lambda x: x <= d) & pt["from_station_id"].isin(in_service)
-                    & pt["to_station_id"].isin(in_service)]
+            pt = pt[
+                pt["valid_from"].map(lambda x: x <= d)
+                & pt["from_station_id"].isin(in_service)
+                & pt["to_station_id"].isin(in_service)
+            ]
             pair = pt.apply(lambda r: tuple(sorted((r["from_station_id"], r["to_station_id"]))), axis=1)
             pt = pt.assign(_pair=pair).sort_values("valid_from").groupby("_pair", sort=False).tail(1)
             pt = pt.drop(columns="_pair").sort_index()
         os_ = _operating_speeds_on(t["operating_speeds"], ls, d, set(lines["line_id"]))
         return {
-            "cities": t["cities"], "groups": t["groups"], "stations": stations, "lines": lines,
-            "line_stations": line_stations, "sections": sections, "flights": fl, "transfers": tr,
-            "access": ac, "published_times": pt, "operating_speeds": os_,
+            "cities": t["cities"],
+            "groups": t["groups"],
+            "stations": stations,
+            "lines": lines,
+            "line_stations": line_stations,
+            "sections": sections,
+            "flights": fl,
+            "transfers": tr,
+            "access": ac,
+            "published_times": pt,
+            "operating_speeds": os_,
         }
 
     # ------------------------------------------------------------------ places
-    def _index(self) -> dict:
+    def _index(self) -> dict[str, dict[str, str]]:
         if "index" not in self._cache:
             cities = self._tables["cities"]
             stations = self._in_service["stations"]
-            idx = {"city": {}, "station": {}}
+            idx: dict[str, dict[str, str]] = {"city": {}, "station": {}}
             for kind, frame, key in (("city", cities, "city_id"), ("station", stations, "station_id")):
                 for r in frame.itertuples():
                     pid = getattr(r, key)
@@ -295,8 +349,10 @@ class Network:
         hint = did_you_mean(folded, labels, n=3)
         hint = f"; {hint}" if hint else ""
         what = " or ".join("a city" if k == "city" else "a station in service" for k in kinds)
-        raise UnknownPlaceError(f"{key!r} is not {what} of network {self.label!r} on "
-                                f"{self.date.isoformat()} (ids, English and Chinese names are accepted){hint}")
+        raise UnknownPlaceError(
+            f"{key!r} is not {what} of network {self.label!r} on "
+            f"{self.date.isoformat()} (ids, English and Chinese names are accepted){hint}"
+        )
 
     def resolve(self, key: str) -> tuple[str, str]:
         """``("city", city_id)`` or ``("station", station_id)`` for an id, English or Chinese name.
@@ -309,7 +365,9 @@ class Network:
     def city(self, key: str) -> pd.Series:
         """The row of a city, found by id, English or Chinese name; ``.name`` is its id."""
         _, cid = self._lookup(key, ("city",))
-        return self._cities_by_id().loc[cid]
+        row = self._cities_by_id().loc[cid]
+        assert isinstance(row, pd.Series)  # city ids are unique (the loader checks), so .loc gives one row
+        return row
 
     def _cities_by_id(self) -> pd.DataFrame:
         """The cities table indexed by id, built once (the network is immutable)."""
@@ -320,7 +378,9 @@ class Network:
     def station(self, key: str) -> pd.Series:
         """The row of a station or airport in service, found by id, English or Chinese (12306) name."""
         _, sid = self._lookup(key, ("station",))
-        return self._in_service["stations"].set_index("station_id").loc[sid]
+        row = self._in_service["stations"].set_index("station_id").loc[sid]
+        assert isinstance(row, pd.Series)  # station ids are unique (the loader checks), so .loc gives one row
+        return row
 
     def city_stations(self, city: str, kind: str | None = None, *, central: bool = False) -> list[str]:
         """Ids of the stations (``kind="rail"``), airports (``"airport"``) or both of a city, in service.
@@ -339,7 +399,7 @@ class Network:
             a large prefecture (苍南 in Wenzhou, 桐庐东 in Hangzhou) are left out. When still none
             qualifies, every rail station of the city does.
         """
-        cid = self.city(city).name
+        _, cid = self._lookup(city, ("city",))  # the id that self.city(city).name would give
         st = self._in_service["stations"]
         mine = st[st["city_id"] == cid]
         if central:
@@ -370,10 +430,14 @@ class Network:
         """The city ids of a named group (by id or name), or ``province_<name>`` for a province."""
         folded = key.strip().casefold()
         groups = self._tables["groups"]
-        for r in groups.itertuples():
-            if folded in (r.group_id, str(r.name).casefold(), str(r.name_zh or "").casefold()):
-                return list(r.members)
-        provinces = {f"province_{p.casefold().replace(' ', '_')}": p for p in self._tables["cities"]["province"].unique()}
+        for group_id, name, name_zh, members in zip(
+            groups["group_id"], groups["name"], groups["name_zh"], groups["members"]
+        ):
+            if folded in (group_id, str(name).casefold(), str(name_zh or "").casefold()):
+                return list(members)
+        provinces = {
+            f"province_{p.casefold().replace(' ', '_')}": p for p in self._tables["cities"]["province"].unique()
+        }
         if folded in provinces:
             c = self._tables["cities"]
             return sorted(c.loc[c["province"] == provinces[folded], "city_id"])
@@ -395,8 +459,9 @@ class Network:
         return out
 
 
-def _operating_speeds_on(rows: pd.DataFrame, line_stations: pd.DataFrame, d: date,
-                         lines_in_service: set[str]) -> pd.DataFrame:
+def _operating_speeds_on(
+    rows: pd.DataFrame, line_stations: pd.DataFrame, d: Date, lines_in_service: set[str]
+) -> pd.DataFrame:
     """The operating-speed rows that hold on ``d`` for the lines in service, without overlaps.
 
     Each line is cut at its stations; every stretch between consecutive stations takes the row with the
@@ -414,22 +479,25 @@ def _operating_speeds_on(rows: pd.DataFrame, line_stations: pd.DataFrame, d: dat
         order = line_stations[line_stations["line_id"] == lid].sort_values("seq")
         ids = order["station_id"].tolist()
         seq = {sid: i for i, sid in enumerate(ids)}
-        best: list[int | None] = [None] * max(len(ids) - 1, 0)  # row index per stretch i -> i+1
+        best: list[Hashable | None] = [None] * max(len(ids) - 1, 0)  # row index per stretch i -> i+1
+        row_of: dict[Hashable, pd.Series] = {}  # the row of each index in best
         for idx, r in g.sort_values("valid_from", kind="stable").iterrows():
             a, b = seq.get(r["from_station_id"]), seq.get(r["to_station_id"])
             if a is None or b is None:
                 continue
+            row_of[idx] = r
             for i in range(a, b):
                 best[i] = idx  # later valid_from overwrites
         i = 0
         while i < len(best):
-            if best[i] is None:
+            label = best[i]
+            if label is None:
                 i += 1
                 continue
             j = i
-            while j + 1 < len(best) and best[j + 1] == best[i]:
+            while j + 1 < len(best) and best[j + 1] == label:
                 j += 1
-            rec = rows.loc[best[i]].to_dict()
+            rec = row_of[label].to_dict()
             rec["from_station_id"], rec["to_station_id"] = ids[i], ids[j + 1]
             out.append(rec)
             i = j + 1

@@ -3,12 +3,14 @@
 This module is the code side of ``networks/README.md``; the two must agree. It only declares; the
 checks that use these declarations live in :mod:`transit.loader`.
 """
+
 from __future__ import annotations
 
 import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypedDict
 
 __all__ = ["Column", "Table", "TABLES", "parse_cell"]
 
@@ -55,8 +57,13 @@ class Table:
         raise KeyError(name)
 
 
-_LAT = dict(low=-90.0, high=90.0)
-_LON = dict(low=-180.0, high=180.0)
+class _Bounds(TypedDict):
+    low: float
+    high: float
+
+
+_LAT: _Bounds = {"low": -90.0, "high": 90.0}
+_LON: _Bounds = {"low": -180.0, "high": 180.0}
 
 TABLES: dict[str, Table] = {
     t.name: t
@@ -208,7 +215,7 @@ TABLES: dict[str, Table] = {
             key=("line_id", "from_station_id", "to_station_id", "valid_from"),
             required_file=False,
             doc="Top operating speed of a stretch of a line from a date; before a stretch's first row the "
-                "[running_time] rule of network.toml applies.",
+            "[running_time] rule of network.toml applies.",
         ),
     ]
 }

@@ -5,12 +5,15 @@ we scan the text for the headers of their arrays of tables (``[[tier]]``, ``[[ti
 ``[[modification]]``) and for ``key =`` lines inside each block. A table written inline
 (``targets = [{...}]``) still parses; its problems then point at the enclosing header.
 """
+
 from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 from transit._files import did_you_mean
 from transit.errors import Problem
@@ -48,7 +51,7 @@ class TomlSource:
 
     label: str
     text: str
-    data: dict
+    data: dict[str, Any]
     headers: tuple[tuple[str, bool, int], ...]
 
     def array_line(self, path: tuple[tuple[str, int], ...]) -> int | None:
@@ -143,8 +146,9 @@ def read_toml(path: Path, error: type[Exception]) -> TomlSource:
     except FileNotFoundError:
         raise _error(error, [Problem(label, None, None, None, "file not found")]) from None
     except UnicodeDecodeError as exc:
-        raise _error(error, [Problem(label, None, None, None,
-                                     f"is not UTF-8 text ({exc.reason}); save it as UTF-8")]) from None
+        raise _error(
+            error, [Problem(label, None, None, None, f"is not UTF-8 text ({exc.reason}); save it as UTF-8")]
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -152,8 +156,9 @@ def read_toml(path: Path, error: type[Exception]) -> TomlSource:
         m = _TOML_POS.search(msg)
         line = int(m.group(1)) if m else None
         msg = _TOML_POS.sub("", msg).strip()
-        raise _error(error, [Problem(label, line, None, None,
-                                     f"is not valid TOML: {msg}; see https://toml.io for the syntax")]) from None
+        raise _error(
+            error, [Problem(label, line, None, None, f"is not valid TOML: {msg}; see https://toml.io for the syntax")]
+        ) from None
     return TomlSource(label, text, data, _scan_headers(text))
 
 
@@ -189,9 +194,11 @@ def find_toml(name_or_path: str | Path, folder: Path, kind: str, error: type[Exc
     p = Path(name_or_path)
     if p.suffix == ".toml" or p.exists() or len(p.parts) > 1:
         if not p.exists():
-            exc = error(f"{kind} file {str(p)!r} not found; give a path to a .toml file or a bundled "
-                        f"{kind} name (see `transit {kind} --list`)")
-            exc.problems = [Problem(str(p), None, None, None, "file not found")]
+            exc = error(
+                f"{kind} file {str(p)!r} not found; give a path to a .toml file or a bundled "
+                f"{kind} name (see `transit {kind} --list`)"
+            )
+            exc.problems = [Problem(str(p), None, None, None, "file not found")]  # type: ignore[attr-defined]
             raise exc
         return p
     candidate = folder / f"{name_or_path}.toml"
@@ -200,18 +207,31 @@ def find_toml(name_or_path: str | Path, folder: Path, kind: str, error: type[Exc
     names = sorted(q.stem for q in folder.glob("*.toml"))
     hint = did_you_mean(name_or_path, names, n=3, cutoff=0.5)
     hint = f"; {hint}" if hint else ""
-    exc = error(f"unknown {kind} {str(name_or_path)!r}{hint} (bundled {kind}s: {', '.join(names) or 'none'}, "
-                f"in {display_path(folder)}; or give a path to a .toml file)")
-    exc.problems = [Problem(display_path(folder), None, None, str(name_or_path), f"unknown {kind}{hint}")]
+    exc = error(
+        f"unknown {kind} {str(name_or_path)!r}{hint} (bundled {kind}s: {', '.join(names) or 'none'}, "
+        f"in {display_path(folder)}; or give a path to a .toml file)"
+    )
+    problem = Problem(display_path(folder), None, None, str(name_or_path), f"unknown {kind}{hint}")
+    exc.problems = [problem]  # type: ignore[attr-defined]
     raise exc
 
 
-def list_tomls(folder: Path, load, error: type[Exception]) -> list[tuple[str, str, Path]]:
+class _Listed(Protocol):
+    """What :func:`list_tomls` needs of a loaded file: its id and name."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+def list_tomls(folder: Path, load: Callable[[Path], _Listed], error: type[Exception]) -> list[tuple[str, str, Path]]:
     """``(id, name, path)`` of every ``*.toml`` in ``folder`` read with ``load``, sorted by file name.
 
     A file that does not load is listed with its first error line as its name.
     """
-    out = []
+    out: list[tuple[str, str, Path]] = []
     for path in sorted(folder.glob("*.toml")):
         try:
             item = load(path)

@@ -9,6 +9,7 @@ section in service, the minutes to cut (the target's time less the limit), and t
 average speed the leg would need to close the whole gap by itself (none when the gap exceeds the
 leg's own minutes).
 """
+
 from __future__ import annotations
 
 import math
@@ -35,9 +36,13 @@ def _slowest_section(network, line_id: str, a: str, b: str) -> dict | None:
     for s in sec[sec["line_id"] == line_id].itertuples():
         s_lo, s_hi = sorted((chainage[(line_id, s.from_station_id)], chainage[(line_id, s.to_station_id)]))
         if s_hi > lo and s_lo < hi and (best is None or s.design_kmh < best["design_kmh"]):
-            best = {"from": s.from_station_id, "to": s.to_station_id, "design_kmh": float(s.design_kmh),
-                    "from_name": _place_row(network, s.from_station_id)[0],
-                    "to_name": _place_row(network, s.to_station_id)[0]}
+            best = {
+                "from": s.from_station_id,
+                "to": s.to_station_id,
+                "design_kmh": float(s.design_kmh),
+                "from_name": _place_row(network, s.from_station_id)[0],
+                "to_name": _place_row(network, s.to_station_id)[0],
+            }
     return best
 
 
@@ -66,8 +71,11 @@ def find_bottleneck(network, route, minutes: float, within_minutes: float, modes
         alone would need to close the gap; None when it cannot) and ``summary``.
     """
     if route is None or not math.isfinite(minutes):
-        return {"reason": "unreachable", "minutes_to_cut": None,
-                "summary": f"no route by {'+'.join(modes)} on this date"}
+        return {
+            "reason": "unreachable",
+            "minutes_to_cut": None,
+            "summary": f"no route by {'+'.join(modes)} on this date",
+        }
     deficit = minutes - within_minutes
     best = None
     for leg in route.legs:
@@ -79,19 +87,28 @@ def find_bottleneck(network, route, minutes: float, within_minutes: float, modes
         bench = km / BENCHMARK_SPEED_KMH * 60.0
         excess = leg.minutes - bench
         if best is None or excess > best["excess_minutes"]:
-            best = {"from": leg.from_id, "to": leg.to_id, "from_name": name_a, "to_name": name_b,
-                    "kind": leg.kind, "via": leg.via, "minutes": round(leg.minutes, 1),
-                    "straight_km": round(km, 1),
-                    "speed_kmh": round(km / leg.minutes * 60.0, 1) if leg.minutes > 0 else None,
-                    "benchmark_minutes": round(bench, 1), "excess_minutes": round(excess, 1)}
+            best = {
+                "from": leg.from_id,
+                "to": leg.to_id,
+                "from_name": name_a,
+                "to_name": name_b,
+                "kind": leg.kind,
+                "via": leg.via,
+                "minutes": round(leg.minutes, 1),
+                "straight_km": round(km, 1),
+                "speed_kmh": round(km / leg.minutes * 60.0, 1) if leg.minutes > 0 else None,
+                "benchmark_minutes": round(bench, 1),
+                "excess_minutes": round(excess, 1),
+            }
     if best is None:
         return {"reason": "no legs", "minutes_to_cut": round(deficit, 1), "summary": ""}
     best["minutes_to_cut"] = round(deficit, 1)
     remaining = best["minutes"] - deficit
     needed = best["straight_km"] / remaining * 60.0 if best["kind"] in ("rail", "flight") and remaining > 0 else None
     best["speed_needed_kmh"] = round(needed, 0) if needed is not None and needed <= MAX_USEFUL_SPEED_KMH else None
-    best["slowest_section"] = (_slowest_section(network, best["via"], best["from"], best["to"])
-                               if best["kind"] == "rail" else None)
+    best["slowest_section"] = (
+        _slowest_section(network, best["via"], best["from"], best["to"]) if best["kind"] == "rail" else None
+    )
     best["via_name"] = _line_name(network, best["via"]) if best["kind"] == "rail" else best["via"]
     best["summary"] = _bottleneck_summary(best)
     return best
@@ -100,9 +117,11 @@ def find_bottleneck(network, route, minutes: float, within_minutes: float, modes
 def _bottleneck_summary(b: dict) -> str:
     cut = b["minutes_to_cut"]
     if b["kind"] in ("rail", "flight"):
-        text = (f"{b['from_name']} -> {b['to_name']} on {b['via_name']}: {b['minutes']:.0f} min for "
-                f"{b['straight_km']:.0f} km straight-line ({b['speed_kmh']:.0f} km/h), "
-                f"{b['excess_minutes']:.0f} min over a {BENCHMARK_SPEED_KMH:g} km/h line")
+        text = (
+            f"{b['from_name']} -> {b['to_name']} on {b['via_name']}: {b['minutes']:.0f} min for "
+            f"{b['straight_km']:.0f} km straight-line ({b['speed_kmh']:.0f} km/h), "
+            f"{b['excess_minutes']:.0f} min over a {BENCHMARK_SPEED_KMH:g} km/h line"
+        )
         s = b.get("slowest_section")
         if s:
             text += f"; slowest section {s['from_name']}-{s['to_name']} at {s['design_kmh']:.0f} km/h design"

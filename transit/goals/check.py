@@ -1,4 +1,5 @@
 """Checking a goal against a network: every target's pairs timed, the deciding pair, its route and bottleneck."""
+
 from __future__ import annotations
 
 import math
@@ -16,9 +17,23 @@ from transit.goals.spec import Goal, load_goal
 from transit.travel import travel_times
 
 
-def evaluate_pairs(network, timer, *, target_id: str, name: str, name_zh: str, kind: str, quantifier: str,
-                   share: float | None, origins: list[str], destinations: list[str], within_minutes: float,
-                   compare=None, same_modes_compare=None, note: str = "") -> TargetResult:
+def evaluate_pairs(
+    network,
+    timer,
+    *,
+    target_id: str,
+    name: str,
+    name_zh: str,
+    kind: str,
+    quantifier: str,
+    share: float | None,
+    origins: list[str],
+    destinations: list[str],
+    within_minutes: float,
+    compare=None,
+    same_modes_compare=None,
+    note: str = "",
+) -> TargetResult:
     """Evaluate one target over its (origin, destination) pairs and pick the deciding pair.
 
     ``timer`` (and ``compare``, ``same_modes_compare``) give ``minutes(a, b)`` and ``route(a, b)``
@@ -37,9 +52,22 @@ def evaluate_pairs(network, timer, *, target_id: str, name: str, name_zh: str, k
             pairs.append(PairResult(o, d, minutes, bool(minutes <= within_minutes), mm, same))
     if not pairs:
         # e.g. origin wenzhou and a group whose only member is wenzhou: nothing to reach
-        return TargetResult(target_id, name, name_zh, kind, quantifier, share, 0.0, True, within_minutes,
-                            origins[0] if origins else "", destinations[0] if destinations else "", None, (),
-                            note=note or "the origin is the only member")
+        return TargetResult(
+            target_id,
+            name,
+            name_zh,
+            kind,
+            quantifier,
+            share,
+            0.0,
+            True,
+            within_minutes,
+            origins[0] if origins else "",
+            destinations[0] if destinations else "",
+            None,
+            (),
+            note=note or "the origin is the only member",
+        )
     ordered = sorted(pairs, key=lambda p: (p.minutes, p.origin, p.destination))
     if quantifier == "any":
         decide = ordered[0]
@@ -60,8 +88,24 @@ def evaluate_pairs(network, timer, *, target_id: str, name: str, name_zh: str, k
     multimodal = None
     if compare is not None:
         multimodal = _compare(network, compare, same_modes_compare, decide.origin, decide.destination)
-    return TargetResult(target_id, name, name_zh, kind, quantifier, share, decide.minutes, met, within_minutes,
-                        decide.origin, decide.destination, route, tuple(pairs), bottleneck, multimodal, note)
+    return TargetResult(
+        target_id,
+        name,
+        name_zh,
+        kind,
+        quantifier,
+        share,
+        decide.minutes,
+        met,
+        within_minutes,
+        decide.origin,
+        decide.destination,
+        route,
+        tuple(pairs),
+        bottleneck,
+        multimodal,
+        note,
+    )
 
 
 def _compare(network, cmp, same, o: str, d: str) -> dict:
@@ -70,13 +114,17 @@ def _compare(network, cmp, same, o: str, d: str) -> dict:
     route = cmp.route(o, d) if math.isfinite(minutes) else None
     uses_air = bool(route is not None and any(leg.kind == "flight" for leg in route.legs))
     return {
-        "modes": list(cmp.modes), "measure": cmp.measure, "minutes": _finite(minutes),
+        "modes": list(cmp.modes),
+        "measure": cmp.measure,
+        "minutes": _finite(minutes),
         "same_modes_minutes": _finite(same_minutes),
         "uses_air": uses_air,
-        "air_wins": bool(uses_air and math.isfinite(minutes)
-                         and (not math.isfinite(same_minutes) or minutes < same_minutes - 0.5)),
-        "saves_minutes": (_finite(same_minutes - minutes)
-                          if math.isfinite(same_minutes) and math.isfinite(minutes) else None),
+        "air_wins": bool(
+            uses_air and math.isfinite(minutes) and (not math.isfinite(same_minutes) or minutes < same_minutes - 0.5)
+        ),
+        "saves_minutes": (
+            _finite(same_minutes - minutes) if math.isfinite(same_minutes) and math.isfinite(minutes) else None
+        ),
         "route": route_to_dict(network, route) if route is not None else None,
     }
 
@@ -124,9 +172,11 @@ def check_goal(goal: Goal | str | Path, network: Network) -> GoalReport:
             tier_plans.append((target, origins, dests))
         plans.append((tier, tier_plans))
     problems.extend(resolver.check_stations())
-    raise_problems(GoalError, problems,
-                   f"{len(problems)} unknown name(s) in goal file {goal.label or goal.id} "
-                   f"for network {net.label!r}")
+    raise_problems(
+        GoalError,
+        problems,
+        f"{len(problems)} unknown name(s) in goal file {goal.label or goal.id} for network {net.label!r}",
+    )
     all_origins = sorted({o for _tier, tp in plans for _t, origins, _d in tp for o in origins})
     timers = _Timers(net, all_origins, resolver.station_sets)
     tier_results = []
@@ -136,17 +186,44 @@ def check_goal(goal: Goal | str | Path, network: Network) -> GoalReport:
         results = []
         for target, origins, dests in tier_plans:
             tid, name, name_zh = resolver.label(target)
-            results.append(evaluate_pairs(
-                net, timer, target_id=tid, name=name, name_zh=name_zh, kind=target.kind,
-                quantifier=target.quantifier, share=target.share, origins=origins, destinations=dests,
-                within_minutes=tier.within_minutes, compare=timers.get(goal.compare_modes, goal.compare_measure),
-                same_modes_compare=timers.get(modes, goal.compare_measure), note=target.note,
-            ))
-        tier_results.append(TierResult(
-            id=tier.id, name=tier.name, name_zh=tier.name_zh, within_minutes=tier.within_minutes,
-            modes=modes, measure=measure, interpretation=tier.interpretation, targets=tuple(results)))
-    return GoalReport(goal=goal, as_of=net.date, scenarios=net.scenarios, tiers=tuple(tier_results),
-                      network_name=net.label, place_names=place_names(net))
+            results.append(
+                evaluate_pairs(
+                    net,
+                    timer,
+                    target_id=tid,
+                    name=name,
+                    name_zh=name_zh,
+                    kind=target.kind,
+                    quantifier=target.quantifier,
+                    share=target.share,
+                    origins=origins,
+                    destinations=dests,
+                    within_minutes=tier.within_minutes,
+                    compare=timers.get(goal.compare_modes, goal.compare_measure),
+                    same_modes_compare=timers.get(modes, goal.compare_measure),
+                    note=target.note,
+                )
+            )
+        tier_results.append(
+            TierResult(
+                id=tier.id,
+                name=tier.name,
+                name_zh=tier.name_zh,
+                within_minutes=tier.within_minutes,
+                modes=modes,
+                measure=measure,
+                interpretation=tier.interpretation,
+                targets=tuple(results),
+            )
+        )
+    return GoalReport(
+        goal=goal,
+        as_of=net.date,
+        scenarios=net.scenarios,
+        tiers=tuple(tier_results),
+        network_name=net.label,
+        place_names=place_names(net),
+    )
 
 
 class _Timers:

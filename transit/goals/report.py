@@ -15,6 +15,7 @@ section in service, the minutes to cut (the target's time less the limit), and t
 average speed the leg would need to close the whole gap by itself (none when the gap exceeds the
 leg's own minutes).
 """
+
 from __future__ import annotations
 
 import math
@@ -57,9 +58,14 @@ class PairResult:
         return same is None or not math.isfinite(same) or self.multimodal_minutes < same - 0.5
 
     def to_dict(self) -> dict:
-        return {"origin": self.origin, "destination": self.destination, "minutes": _finite(self.minutes),
-                "met": self.met, "multimodal_minutes": _finite(self.multimodal_minutes),
-                "same_modes_door_minutes": _finite(self.same_modes_door_minutes)}
+        return {
+            "origin": self.origin,
+            "destination": self.destination,
+            "minutes": _finite(self.minutes),
+            "met": self.met,
+            "multimodal_minutes": _finite(self.multimodal_minutes),
+            "same_modes_door_minutes": _finite(self.same_modes_door_minutes),
+        }
 
 
 @dataclass(frozen=True)
@@ -99,12 +105,22 @@ class TargetResult:
 
     def to_dict(self) -> dict:
         return {
-            "target": self.target, "name": self.name, "name_zh": self.name_zh, "kind": self.kind,
-            "quantifier": self.quantifier, "share": self.share,
-            "minutes": _finite(self.minutes), "met": self.met, "margin_minutes": _finite(self.margin_minutes),
-            "origin": self.origin, "destination": self.destination,
-            "pairs_met": self.pairs_met, "pairs_total": len(self.pairs),
-            "route": self.route, "bottleneck": self.bottleneck, "multimodal": self.multimodal,
+            "target": self.target,
+            "name": self.name,
+            "name_zh": self.name_zh,
+            "kind": self.kind,
+            "quantifier": self.quantifier,
+            "share": self.share,
+            "minutes": _finite(self.minutes),
+            "met": self.met,
+            "margin_minutes": _finite(self.margin_minutes),
+            "origin": self.origin,
+            "destination": self.destination,
+            "pairs_met": self.pairs_met,
+            "pairs_total": len(self.pairs),
+            "route": self.route,
+            "bottleneck": self.bottleneck,
+            "multimodal": self.multimodal,
             "pairs": [p.to_dict() for p in self.pairs] if len(self.pairs) > 1 else [],
             "note": self.note,
         }
@@ -128,9 +144,17 @@ class TierResult:
         return all(t.met for t in self.targets)
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "name": self.name, "name_zh": self.name_zh, "within_minutes": self.within_minutes,
-                "modes": list(self.modes), "measure": self.measure, "met": self.met,
-                "interpretation": self.interpretation, "targets": [t.to_dict() for t in self.targets]}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "name_zh": self.name_zh,
+            "within_minutes": self.within_minutes,
+            "modes": list(self.modes),
+            "measure": self.measure,
+            "met": self.met,
+            "interpretation": self.interpretation,
+            "targets": [t.to_dict() for t in self.targets],
+        }
 
 
 @dataclass(frozen=True)
@@ -155,9 +179,16 @@ class GoalReport:
     def to_dict(self) -> dict:
         g = self.goal
         return {
-            "goal": g.id, "goal_name": g.name, "goal_name_zh": g.name_zh, "network": self.network_name,
-            "as_of": self.as_of.isoformat(), "scenarios": list(self.scenarios), "met": self.met,
-            "origin": g.origin, "source": dict(g.source), "benchmark_speed_kmh": BENCHMARK_SPEED_KMH,
+            "goal": g.id,
+            "goal_name": g.name,
+            "goal_name_zh": g.name_zh,
+            "network": self.network_name,
+            "as_of": self.as_of.isoformat(),
+            "scenarios": list(self.scenarios),
+            "met": self.met,
+            "origin": g.origin,
+            "source": dict(g.source),
+            "benchmark_speed_kmh": BENCHMARK_SPEED_KMH,
             "tiers": [t.to_dict() for t in self.tiers],
         }
 
@@ -167,20 +198,32 @@ class GoalReport:
         for tier in self.tiers:
             for t in tier.targets:
                 mm = t.multimodal or {}
-                rows.append({
-                    "tier": tier.id, "within_minutes": tier.within_minutes, "target": t.target, "name": t.name,
-                    "name_zh": t.name_zh, "quantifier": t.quantifier, "origin": t.origin,
-                    "destination": t.destination, "minutes": t.minutes, "met": t.met,
-                    "margin_minutes": t.margin_minutes, "pairs_met": t.pairs_met, "pairs_total": len(t.pairs),
-                    "route": (t.route or {}).get("summary", ""),
-                    "transfers": (t.route or {}).get("transfers"),
-                    "bottleneck": (t.bottleneck or {}).get("summary", ""),
-                    "minutes_to_cut": (t.bottleneck or {}).get("minutes_to_cut"),
-                    "multimodal_minutes": (math.nan if not mm else math.inf if mm.get("minutes") is None
-                                           else mm["minutes"]),
-                    "same_modes_door_minutes": mm.get("same_modes_minutes"),
-                    "air_wins": bool(mm.get("air_wins", False)),
-                })
+                rows.append(
+                    {
+                        "tier": tier.id,
+                        "within_minutes": tier.within_minutes,
+                        "target": t.target,
+                        "name": t.name,
+                        "name_zh": t.name_zh,
+                        "quantifier": t.quantifier,
+                        "origin": t.origin,
+                        "destination": t.destination,
+                        "minutes": t.minutes,
+                        "met": t.met,
+                        "margin_minutes": t.margin_minutes,
+                        "pairs_met": t.pairs_met,
+                        "pairs_total": len(t.pairs),
+                        "route": (t.route or {}).get("summary", ""),
+                        "transfers": (t.route or {}).get("transfers"),
+                        "bottleneck": (t.bottleneck or {}).get("summary", ""),
+                        "minutes_to_cut": (t.bottleneck or {}).get("minutes_to_cut"),
+                        "multimodal_minutes": (
+                            math.nan if not mm else math.inf if mm.get("minutes") is None else mm["minutes"]
+                        ),
+                        "same_modes_door_minutes": mm.get("same_modes_minutes"),
+                        "air_wins": bool(mm.get("air_wins", False)),
+                    }
+                )
         return pd.DataFrame(rows)
 
     # ------------------------------------------------------------------ text renderings
@@ -190,10 +233,12 @@ class GoalReport:
         zh = f" ({g.name_zh})" if g.name_zh else ""
         return f"{g.name}{zh}: as of {self.as_of.isoformat()}{scen}"
 
-    ACCURACY_NOTE = ("Accuracy: modelled rail times were validated against the real national timetable of "
-                     "2016-03-10 (docs/validation.md: about 5 % median error, 9 in 10 pairs within 15 %); "
-                     "they run optimistic through the Hangzhou hub, where every train stops, so read a margin "
-                     "under about 15 % of the limit as too close to call.")
+    ACCURACY_NOTE = (
+        "Accuracy: modelled rail times were validated against the real national timetable of "
+        "2016-03-10 (docs/validation.md: about 5 % median error, 9 in 10 pairs within 15 %); "
+        "they run optimistic through the Hangzhou hub, where every train stops, so read a margin "
+        "under about 15 % of the limit as too close to call."
+    )
 
     def to_markdown(self) -> str:
         """A markdown report: a summary table per tier, then the routes and what holds each miss back."""
@@ -206,8 +251,10 @@ class GoalReport:
         out.append("")
         for tier in self.tiers:
             modes = "+".join(tier.modes)
-            out.append(f"## {tier.name} (within {tier.within_minutes:g} min, {modes}, {tier.measure} measure): "
-                       f"{'met' if tier.met else 'not met'}")
+            out.append(
+                f"## {tier.name} (within {tier.within_minutes:g} min, {modes}, {tier.measure} measure): "
+                f"{'met' if tier.met else 'not met'}"
+            )
             out.append("")
             if tier.interpretation:
                 out.append(f"_{' '.join(tier.interpretation.split())}_")
@@ -217,15 +264,19 @@ class GoalReport:
             for t in tier.targets:
                 label = f"{t.name} {t.name_zh}".strip()
                 if len(t.pairs) > 1:
-                    label += f" ({t.quantifier}{'' if t.share is None else f' {t.share:g}'}: " \
-                             f"{t.pairs_met}/{len(t.pairs)} pairs within)"
+                    label += (
+                        f" ({t.quantifier}{'' if t.share is None else f' {t.share:g}'}: "
+                        f"{t.pairs_met}/{len(t.pairs)} pairs within)"
+                    )
                 mm = t.multimodal or {}
                 mm_text = format_minutes(mm.get("minutes"))
                 if mm.get("air_wins"):
                     mm_text += " (air faster)"
-                out.append(f"| {label} | {format_minutes(t.minutes)} | {'yes' if t.met else '**no**'} | "
-                           f"{_margin(t)} | {(t.route or {}).get('summary', '')} | "
-                           f"{format_minutes(mm.get('same_modes_minutes'))} | {mm_text} |")
+                out.append(
+                    f"| {label} | {format_minutes(t.minutes)} | {'yes' if t.met else '**no**'} | "
+                    f"{_margin(t)} | {(t.route or {}).get('summary', '')} | "
+                    f"{format_minutes(mm.get('same_modes_minutes'))} | {mm_text} |"
+                )
             out.append("")
             for t in tier.targets:
                 if 1 < len(t.pairs) <= MEMBERS_LISTED:
@@ -241,9 +292,11 @@ class GoalReport:
                     out.append(f"- **{t.name}** is unreachable: {b.get('summary', 'no route')}")
             if misses:
                 out.append("")
-        out.append(f"Times are fastest scheduled or modelled times, {self.tiers[0].measure if self.tiers else ''} "
-                   "measure unless a tier says otherwise; the bottleneck is the leg with the most minutes over a "
-                   f"{BENCHMARK_SPEED_KMH:g} km/h straight-line run (see docs/goals.md).")
+        out.append(
+            f"Times are fastest scheduled or modelled times, {self.tiers[0].measure if self.tiers else ''} "
+            "measure unless a tier says otherwise; the bottleneck is the leg with the most minutes over a "
+            f"{BENCHMARK_SPEED_KMH:g} km/h straight-line run (see docs/goals.md)."
+        )
         out.append("")
         out.append(self.ACCURACY_NOTE)
         return "\n".join(out) + "\n"
@@ -253,18 +306,31 @@ class GoalReport:
         out = [self._title(), "=" * min(100, len(self._title()))]
         for tier in self.tiers:
             out.append("")
-            out.append(f"{tier.name} tier: within {tier.within_minutes:g} min "
-                       f"({'+'.join(tier.modes)}, {tier.measure} measure) -> {'MET' if tier.met else 'MISSED'}")
+            out.append(
+                f"{tier.name} tier: within {tier.within_minutes:g} min "
+                f"({'+'.join(tier.modes)}, {tier.measure} measure) -> {'MET' if tier.met else 'MISSED'}"
+            )
             rows = [("target", "time", "met", "margin", "via", "door: same modes / with air")]
             for t in tier.targets:
                 label = t.name if not t.name_zh else f"{t.name} {t.name_zh}"
                 if len(t.pairs) > 1:
-                    label += f" [{t.quantifier}{'' if t.share is None else f' {t.share:g}'} {t.pairs_met}/{len(t.pairs)}]"
+                    label += (
+                        f" [{t.quantifier}{'' if t.share is None else f' {t.share:g}'} {t.pairs_met}/{len(t.pairs)}]"
+                    )
                 mm = t.multimodal or {}
-                mm_text = (f"{format_minutes(mm.get('same_modes_minutes'))} / {format_minutes(mm.get('minutes'))}"
-                           + (" (air faster)" if mm.get("air_wins") else ""))
-                rows.append((label, format_minutes(t.minutes), "yes" if t.met else "NO", _margin(t),
-                             (t.route or {}).get("summary", ""), mm_text))
+                mm_text = f"{format_minutes(mm.get('same_modes_minutes'))} / {format_minutes(mm.get('minutes'))}" + (
+                    " (air faster)" if mm.get("air_wins") else ""
+                )
+                rows.append(
+                    (
+                        label,
+                        format_minutes(t.minutes),
+                        "yes" if t.met else "NO",
+                        _margin(t),
+                        (t.route or {}).get("summary", ""),
+                        mm_text,
+                    )
+                )
             out.extend(_table(rows))
             for t in tier.targets:
                 if not t.met and t.bottleneck:
@@ -290,8 +356,10 @@ def _pair_text(report: GoalReport, t: TargetResult, p: PairResult) -> str:
     text = f"{b if one_origin else names.get(p.origin, p.origin) + '-' + b} {format_minutes(p.minutes)}"
     text += "" if p.met else " ✗"
     if p.multimodal_minutes is not None:
-        text += (f" (door to door: {format_minutes(p.same_modes_door_minutes)} as above, "
-                 f"{format_minutes(p.multimodal_minutes)} with air{', air faster' if p.air_wins else ''})")
+        text += (
+            f" (door to door: {format_minutes(p.same_modes_door_minutes)} as above, "
+            f"{format_minutes(p.multimodal_minutes)} with air{', air faster' if p.air_wins else ''})"
+        )
     return text
 
 
@@ -315,13 +383,12 @@ def _table(rows: list[tuple[str, ...]], max_width: int = 60) -> list[str]:
 
 def _width(text: str) -> int:
     """Display width: CJK characters take two columns in a terminal."""
-    return sum(2 if ord(ch) >= 0x1100 and (0x2E80 <= ord(ch) <= 0xFFDC or 0x1100 <= ord(ch) <= 0x115F) else 1
-               for ch in text)
+    return sum(
+        2 if ord(ch) >= 0x1100 and (0x2E80 <= ord(ch) <= 0xFFDC or 0x1100 <= ord(ch) <= 0x115F) else 1 for ch in text
+    )
 
 
 # --------------------------------------------------------------------------- evaluation
 
 
 # --------------------------------------------------------------------------- routes and bottlenecks
-
-

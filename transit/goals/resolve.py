@@ -1,4 +1,5 @@
 """Resolving the names of a goal file against one network, collecting every unknown name at once."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -31,11 +32,10 @@ class _Resolver:
                 return k + 1
         return start
 
-    def expand(self, ref: str | tuple[str, ...], target: Target, tier: Tier,
-               problems: list[Problem]) -> list[str]:
+    def expand(self, ref: str | tuple[str, ...], target: Target, tier: Tier, problems: list[Problem]) -> list[str]:
         """An origin (a place or a group, or a list of them) as a list of place ids."""
         out: list[str] = []
-        for r in ([ref] if isinstance(ref, str) else list(ref)):
+        for r in [ref] if isinstance(ref, str) else list(ref):
             if r in self.group_ids:
                 members = list(self.net.group(r))
                 self._places.update(members)
@@ -54,10 +54,16 @@ class _Resolver:
                 members = list(self.net.group(target.ref))
                 self._places.update(members)
                 return members
-            hint = "; " + did_you_mean(target.ref, self.group_ids, n=3, cutoff=0.5,
-                                       otherwise=f"known groups: {', '.join(self.group_ids) or 'none'}")
-            problems.append(self._problem(self._line_of(str(target.ref), target.line), "group", target.ref,
-                                          f"unknown group{hint}"))
+            hint = "; " + did_you_mean(
+                target.ref,
+                self.group_ids,
+                n=3,
+                cutoff=0.5,
+                otherwise=f"known groups: {', '.join(self.group_ids) or 'none'}",
+            )
+            problems.append(
+                self._problem(self._line_of(str(target.ref), target.line), "group", target.ref, f"unknown group{hint}")
+            )
             return []
         refs = [target.ref] if target.kind == "place" else list(target.ref)
         out = []
@@ -67,8 +73,9 @@ class _Resolver:
                 out.append(pid)
         return out
 
-    def place(self, ref: str, key: str, line: int | None, problems: list[Problem],
-              group_ok: bool = False) -> str | None:
+    def place(
+        self, ref: str, key: str, line: int | None, problems: list[Problem], group_ok: bool = False
+    ) -> str | None:
         try:
             _kind, pid = self.net.resolve(ref)
             self._places.add(pid)
@@ -97,14 +104,23 @@ class _Resolver:
             if city not in cities:
                 hint = did_you_mean(city, cities)
                 hint = f"; {hint}" if hint else ""
-                problems.append(self._problem(self._line_of(city, line) if line else line, "stations", city,
-                                              f"unknown city id in [goal.stations]{hint}"))
+                problems.append(
+                    self._problem(
+                        self._line_of(city, line) if line else line,
+                        "stations",
+                        city,
+                        f"unknown city id in [goal.stations]{hint}",
+                    )
+                )
             for sid in stations:
                 if sid not in known_st:
                     hint = did_you_mean(sid, known_st)
                     hint = f"; {hint}" if hint else ""
-                    problems.append(self._problem(self._line_of(sid, line), "stations", sid,
-                                                  f"unknown station id in [goal.stations]{hint}"))
+                    problems.append(
+                        self._problem(
+                            self._line_of(sid, line), "stations", sid, f"unknown station id in [goal.stations]{hint}"
+                        )
+                    )
         return problems
 
     @property
@@ -119,8 +135,11 @@ class _Resolver:
         if target.kind == "group":
             row = self.groups[self.groups["group_id"] == target.ref].iloc[0]
             name_zh = row.get("name_zh")
-            return (target.id or str(target.ref), target.name or str(row["name"]),
-                    target.name_zh or ("" if name_zh is None or name_zh != name_zh else str(name_zh)))
+            return (
+                target.id or str(target.ref),
+                target.name or str(row["name"]),
+                target.name_zh or ("" if name_zh is None or name_zh != name_zh else str(name_zh)),
+            )
         refs = [target.ref] if target.kind == "place" else list(target.ref)
         ids, names, names_zh = [], [], []
         for r in refs:
@@ -129,12 +148,12 @@ class _Resolver:
             ids.append(pid)
             names.append(str(row["name"]))
             names_zh.append(str(row["name_zh"]))
-        return (target.id or "+".join(ids), target.name or " / ".join(names),
-                target.name_zh or "/".join(names_zh))
+        return (target.id or "+".join(ids), target.name or " / ".join(names), target.name_zh or "/".join(names_zh))
 
 
-def city_station_sets(network, places: Iterable[str], city_stations: str = "central",
-                      overrides: dict | None = None) -> dict[str, list[str]]:
+def city_station_sets(
+    network, places: Iterable[str], city_stations: str = "central", overrides: dict | None = None
+) -> dict[str, list[str]]:
     """For each city among ``places``, the stations in service that stand for it in the station measure.
 
     Parameters

@@ -1,4 +1,5 @@
 """Names, coordinates and line names for reports: routes as JSON-ready dicts with one-line summaries."""
+
 from __future__ import annotations
 
 import math
@@ -17,8 +18,11 @@ def _lookup(network) -> dict:
         places[r.city_id] = (str(r.name), str(r.name_zh), float(r.lat), float(r.lon))
     for r in t["stations"].itertuples():
         places[r.station_id] = (str(r.name), str(r.name_zh), float(r.lat), float(r.lon))
-    out = {"places": places, "lines": dict(zip(t["lines"]["line_id"], t["lines"]["name"])),
-           "chainage": {(r.line_id, r.station_id): float(r.chainage_km) for r in t["line_stations"].itertuples()}}
+    out = {
+        "places": places,
+        "lines": dict(zip(t["lines"]["line_id"], t["lines"]["name"])),
+        "chainage": {(r.line_id, r.station_id): float(r.chainage_km) for r in t["line_stations"].itertuples()},
+    }
     if cache is not None:
         cache[key] = out
     return out
@@ -39,13 +43,26 @@ def route_to_dict(network, route) -> dict:
     for leg in route.legs:
         name_from = _place_row(network, leg.from_id)[0]
         name_to = _place_row(network, leg.to_id)[0]
-        legs.append({"from": leg.from_id, "to": leg.to_id, "from_name": name_from, "to_name": name_to,
-                     "kind": leg.kind, "via": leg.via, "minutes": round(float(leg.minutes), 1)})
+        legs.append(
+            {
+                "from": leg.from_id,
+                "to": leg.to_id,
+                "from_name": name_from,
+                "to_name": name_to,
+                "kind": leg.kind,
+                "via": leg.via,
+                "minutes": round(float(leg.minutes), 1),
+            }
+        )
     stations = [legs[0]["from"]] + [leg["to"] for leg in legs] if legs else []
     lines = [leg["via"] for leg in legs if leg["kind"] in ("rail", "flight")]
     return {
-        "minutes": _finite(route.minutes), "transfers": int(route.transfers), "stations": stations,
-        "lines": lines, "legs": legs, "summary": _summary(network, legs),
+        "minutes": _finite(route.minutes),
+        "transfers": int(route.transfers),
+        "stations": stations,
+        "lines": lines,
+        "legs": legs,
+        "summary": _summary(network, legs),
     }
 
 

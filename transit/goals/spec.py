@@ -16,6 +16,7 @@ Quantifiers over a target's (origin, destination) pairs:
 - ``share`` with ``share = s``: at least ``ceil(s * n)`` of the ``n`` pairs within; the deciding time
   is the ``ceil(s * n)``-th fastest.
 """
+
 from __future__ import annotations
 
 import math
@@ -41,15 +42,45 @@ MODES = Mode.values()
 MEASURES = Measure.values()
 QUANTIFIERS = ("all", "any", "share")
 
-_GOAL_KEYS = {"id", "name", "name_zh", "origin", "modes", "measure", "compare_modes", "compare_measure",
-              "target_year", "description", "city_stations", "stations"}
+_GOAL_KEYS = {
+    "id",
+    "name",
+    "name_zh",
+    "origin",
+    "modes",
+    "measure",
+    "compare_modes",
+    "compare_measure",
+    "target_year",
+    "description",
+    "city_stations",
+    "stations",
+}
 CITY_STATIONS = ("central", "all")
-_TIER_KEYS = {"id", "name", "name_zh", "within_minutes", "within_hours", "modes", "measure", "origin",
-              "interpretation", "target"}
-_TARGET_KEYS = {"id", "place", "group", "places", "quantifier", "share", "origin", "name", "name_zh",
-                "note"}
-_SOURCE_KEYS = {"document", "document_zh", "issuer", "date", "section", "wording", "wording_zh", "url",
-                "interpretation"}
+_TIER_KEYS = {
+    "id",
+    "name",
+    "name_zh",
+    "within_minutes",
+    "within_hours",
+    "modes",
+    "measure",
+    "origin",
+    "interpretation",
+    "target",
+}
+_TARGET_KEYS = {"id", "place", "group", "places", "quantifier", "share", "origin", "name", "name_zh", "note"}
+_SOURCE_KEYS = {
+    "document",
+    "document_zh",
+    "issuer",
+    "date",
+    "section",
+    "wording",
+    "wording_zh",
+    "url",
+    "interpretation",
+}
 _TOP_KEYS = {"goal", "source", "tier"}
 
 
@@ -202,8 +233,9 @@ def load_goal(name_or_path: str | Path) -> Goal:
     _unknown_keys(src, data, _TOP_KEYS, None, "the top level", problems)
     g = data.get("goal")
     if not isinstance(g, dict):
-        problems.append(src.problem(None, "goal", None,
-                                    "a goal file needs a [goal] table with at least name and origin"))
+        problems.append(
+            src.problem(None, "goal", None, "a goal file needs a [goal] table with at least name and origin")
+        )
         raise_problems(GoalError, problems, f"{len(problems)} problem(s) in goal file {src.label}")
     gline = src.table_line("goal")
     _unknown_keys(src, g, _GOAL_KEYS, gline, "[goal]", problems)
@@ -217,14 +249,22 @@ def load_goal(name_or_path: str | Path) -> Goal:
     stations = g.get("stations", {})
     sline = src.table_line("goal.stations") or gline
     if not isinstance(stations, dict) or not all(
-            isinstance(v, list) and v and all(isinstance(x, str) and x for x in v) for v in stations.values()):
-        problems.append(src.problem(sline, "stations", None,
-                                    "[goal.stations] maps a city to a list of station ids: wenzhou = ['wenzhou_south']"))
+        isinstance(v, list) and v and all(isinstance(x, str) and x for x in v) for v in stations.values()
+    ):
+        problems.append(
+            src.problem(
+                sline,
+                "stations",
+                None,
+                "[goal.stations] maps a city to a list of station ids: wenzhou = ['wenzhou_south']",
+            )
+        )
         stations = {}
     target_year = g.get("target_year")
     if target_year is not None and not (isinstance(target_year, int) and 1950 <= target_year <= 2100):
-        problems.append(src.problem(src.key_line(gline, "target_year"), "target_year", target_year,
-                                    "must be a year such as 2025"))
+        problems.append(
+            src.problem(src.key_line(gline, "target_year"), "target_year", target_year, "must be a year such as 2025")
+        )
         target_year = None
     source = data.get("source", {})
     if not isinstance(source, dict):
@@ -233,13 +273,22 @@ def load_goal(name_or_path: str | Path) -> Goal:
     else:
         _unknown_keys(src, source, _SOURCE_KEYS, src.table_line("source"), "[source]", problems)
         if not source.get("document"):
-            problems.append(src.problem(src.table_line("source"), "document", None,
-                                        "every goal needs [source] document = '...', the plan it comes from"))
+            problems.append(
+                src.problem(
+                    src.table_line("source"),
+                    "document",
+                    None,
+                    "every goal needs [source] document = '...', the plan it comes from",
+                )
+            )
     tiers_raw = data.get("tier")
     tiers: list[Tier] = []
     if not isinstance(tiers_raw, list) or not tiers_raw:
-        problems.append(src.problem(None, "tier", None,
-                                    "a goal needs at least one [[tier]] with within_minutes and [[tier.target]]s"))
+        problems.append(
+            src.problem(
+                None, "tier", None, "a goal needs at least one [[tier]] with within_minutes and [[tier.target]]s"
+            )
+        )
     else:
         for i, t in enumerate(tiers_raw):
             tier = _parse_tier(src, t, i, problems)
@@ -250,11 +299,22 @@ def load_goal(name_or_path: str | Path) -> Goal:
             problems.append(src.problem(None, "id", tid, "tier ids must be unique within a goal"))
     raise_problems(GoalError, problems, f"{len(problems)} problem(s) in goal file {src.label}")
     return Goal(
-        id=str(g.get("id") or path.stem), name=name or path.stem, origin=origin or "",
-        tiers=tuple(tiers), name_zh=str(g.get("name_zh", "")), modes=modes, measure=measure,
-        compare_modes=compare_modes, compare_measure=compare_measure, target_year=target_year,
-        description=str(g.get("description", "")), city_stations=city_stations,
-        stations={str(k): tuple(v) for k, v in stations.items()}, source=dict(source), path=path, label=src.label,
+        id=str(g.get("id") or path.stem),
+        name=name or path.stem,
+        origin=origin or "",
+        tiers=tuple(tiers),
+        name_zh=str(g.get("name_zh", "")),
+        modes=modes,
+        measure=measure,
+        compare_modes=compare_modes,
+        compare_measure=compare_measure,
+        target_year=target_year,
+        description=str(g.get("description", "")),
+        city_stations=city_stations,
+        stations={str(k): tuple(v) for k, v in stations.items()},
+        source=dict(source),
+        path=path,
+        label=src.label,
         text=src.text,
     )
 
@@ -267,27 +327,45 @@ def _parse_tier(src: TomlSource, t: object, i: int, problems: list[Problem]) -> 
     _unknown_keys(src, t, _TIER_KEYS, line, f"tier {i + 1}", problems)
     within = None
     if "within_minutes" in t and "within_hours" in t:
-        problems.append(src.problem(src.key_line(line, "within_hours"), "within_hours", t["within_hours"],
-                                    "give within_minutes or within_hours, not both"))
+        problems.append(
+            src.problem(
+                src.key_line(line, "within_hours"),
+                "within_hours",
+                t["within_hours"],
+                "give within_minutes or within_hours, not both",
+            )
+        )
     for key, factor in (("within_minutes", 1.0), ("within_hours", 60.0)):
         if key in t:
             v = t[key]
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not (0 < v < 100000):
-                problems.append(src.problem(src.key_line(line, key), key, v,
-                                            "must be a positive number (e.g. within_minutes = 120)"))
+                problems.append(
+                    src.problem(
+                        src.key_line(line, key), key, v, "must be a positive number (e.g. within_minutes = 120)"
+                    )
+                )
             else:
                 within = float(v) * factor
     if within is None and "within_minutes" not in t and "within_hours" not in t:
-        problems.append(src.problem(line, "within_minutes", None,
-                                    f"tier {i + 1} needs a time limit: within_minutes = 60 or within_hours = 1"))
+        problems.append(
+            src.problem(
+                line,
+                "within_minutes",
+                None,
+                f"tier {i + 1} needs a time limit: within_minutes = 60 or within_hours = 1",
+            )
+        )
     modes = _modes(src, t, "modes", line, problems)
     measure = _choice(src, t, "measure", MEASURES, line, problems)
     origin = _origin(src, t, line, problems)
     targets_raw = t.get("target")
     targets: list[Target] = []
     if not isinstance(targets_raw, list) or not targets_raw:
-        problems.append(src.problem(line, "target", None,
-                                    f"tier {i + 1} needs at least one [[tier.target]] with place, group or places"))
+        problems.append(
+            src.problem(
+                line, "target", None, f"tier {i + 1} needs at least one [[tier.target]] with place, group or places"
+            )
+        )
     else:
         for j, tg in enumerate(targets_raw):
             target = _parse_target(src, tg, i, j, problems)
@@ -295,9 +373,18 @@ def _parse_tier(src: TomlSource, t: object, i: int, problems: list[Problem]) -> 
                 targets.append(target)
     tid = str(t.get("id") or f"tier{i + 1}")
     default_name = (f"{within / 60:g} h" if within % 60 == 0 else f"{within:g} min") if within else tid
-    return Tier(id=tid, name=str(t.get("name") or default_name), within_minutes=within or math.nan,
-                targets=tuple(targets), name_zh=str(t.get("name_zh", "")), modes=modes, measure=measure,
-                origin=origin, interpretation=str(t.get("interpretation", "")), line=line)
+    return Tier(
+        id=tid,
+        name=str(t.get("name") or default_name),
+        within_minutes=within or math.nan,
+        targets=tuple(targets),
+        name_zh=str(t.get("name_zh", "")),
+        modes=modes,
+        measure=measure,
+        origin=origin,
+        interpretation=str(t.get("interpretation", "")),
+        line=line,
+    )
 
 
 def _parse_target(src: TomlSource, tg: object, i: int, j: int, problems: list[Problem]) -> Target | None:
@@ -309,17 +396,26 @@ def _parse_target(src: TomlSource, tg: object, i: int, j: int, problems: list[Pr
     _unknown_keys(src, tg, _TARGET_KEYS, line, where, problems)
     given = [k for k in ("place", "group", "places") if k in tg]
     if len(given) != 1:
-        problems.append(src.problem(line, None, None,
-                                    f"{where} needs exactly one of place = 'city or station', group = 'group id' "
-                                    f"or places = ['a', 'b'] (found {', '.join(given) or 'none'})"))
+        problems.append(
+            src.problem(
+                line,
+                None,
+                None,
+                f"{where} needs exactly one of place = 'city or station', group = 'group id' "
+                f"or places = ['a', 'b'] (found {', '.join(given) or 'none'})",
+            )
+        )
         return None
     kind = given[0]
     ref: str | tuple[str, ...]
     if kind == "places":
         v = tg["places"]
         if not (isinstance(v, list) and v and all(isinstance(x, str) and x.strip() for x in v)):
-            problems.append(src.problem(src.key_line(line, "places"), "places", v,
-                                        "must be a non-empty list of city or station names"))
+            problems.append(
+                src.problem(
+                    src.key_line(line, "places"), "places", v, "must be a non-empty list of city or station names"
+                )
+            )
             return None
         ref = tuple(x.strip() for x in v)
     else:
@@ -332,41 +428,73 @@ def _parse_target(src: TomlSource, tg: object, i: int, j: int, problems: list[Pr
     share = None
     if q is None:
         if kind != "place":
-            problems.append(src.problem(line, "quantifier", None,
-                                        f"{where} is a {kind}: say how its members count with "
-                                        "quantifier = 'all', 'any' or 'share' (with share = 0.5)"))
+            problems.append(
+                src.problem(
+                    line,
+                    "quantifier",
+                    None,
+                    f"{where} is a {kind}: say how its members count with "
+                    "quantifier = 'all', 'any' or 'share' (with share = 0.5)",
+                )
+            )
         q = "all"
     elif q not in QUANTIFIERS:
         hint = did_you_mean(q, QUANTIFIERS)
-        problems.append(src.problem(src.key_line(line, "quantifier"), "quantifier", q,
-                                    "must be one of all, any, share" + (f"; {hint}" if hint else "")))
+        problems.append(
+            src.problem(
+                src.key_line(line, "quantifier"),
+                "quantifier",
+                q,
+                "must be one of all, any, share" + (f"; {hint}" if hint else ""),
+            )
+        )
         q = "all"
     if q == "share":
         s = tg.get("share")
         if isinstance(s, bool) or not isinstance(s, (int, float)) or not (0 < s <= 1):
-            problems.append(src.problem(src.key_line(line, "share") if "share" in tg else line, "share", s,
-                                        "quantifier 'share' needs share = a number in (0, 1], e.g. 0.8"))
+            problems.append(
+                src.problem(
+                    src.key_line(line, "share") if "share" in tg else line,
+                    "share",
+                    s,
+                    "quantifier 'share' needs share = a number in (0, 1], e.g. 0.8",
+                )
+            )
         else:
             share = float(s)
     elif "share" in tg:
-        problems.append(src.problem(src.key_line(line, "share"), "share", tg["share"],
-                                    "share only applies with quantifier = 'share'"))
+        problems.append(
+            src.problem(
+                src.key_line(line, "share"), "share", tg["share"], "share only applies with quantifier = 'share'"
+            )
+        )
     origin = _origin(src, tg, line, problems)
-    return Target(kind=kind, ref=ref, quantifier=q, share=share, origin=origin,
-                  id=str(tg["id"]) if "id" in tg else None, name=tg.get("name"), name_zh=tg.get("name_zh"),
-                  note=str(tg.get("note", "")), line=line)
+    return Target(
+        kind=kind,
+        ref=ref,
+        quantifier=q,
+        share=share,
+        origin=origin,
+        id=str(tg["id"]) if "id" in tg else None,
+        name=tg.get("name"),
+        name_zh=tg.get("name_zh"),
+        note=str(tg.get("note", "")),
+        line=line,
+    )
 
 
-def _unknown_keys(src: TomlSource, table: dict, allowed: set[str], line: int | None, where: str,
-                  problems: list[Problem]) -> None:
+def _unknown_keys(
+    src: TomlSource, table: dict, allowed: set[str], line: int | None, where: str, problems: list[Problem]
+) -> None:
     for key in table:
         if key not in allowed:
             hint = did_you_mean(key, allowed, otherwise=f"allowed: {', '.join(sorted(allowed))}")
             problems.append(src.problem(src.key_line(line, key), key, None, f"unknown key in {where}; {hint}"))
 
 
-def _text(src: TomlSource, table: dict, key: str, line: int | None, problems: list[Problem],
-          required: bool = False) -> str | None:
+def _text(
+    src: TomlSource, table: dict, key: str, line: int | None, problems: list[Problem], required: bool = False
+) -> str | None:
     if key not in table:
         if required:
             problems.append(src.problem(line, key, None, f"is missing; add {key} = '...'"))
@@ -378,40 +506,48 @@ def _text(src: TomlSource, table: dict, key: str, line: int | None, problems: li
     return v.strip()
 
 
-def _origin(src: TomlSource, table: dict, line: int | None, problems: list[Problem],
-            required: bool = False) -> str | tuple[str, ...] | None:
+def _origin(
+    src: TomlSource, table: dict, line: int | None, problems: list[Problem], required: bool = False
+) -> str | tuple[str, ...] | None:
     """An origin: a place or group name, or a list of them."""
     if "origin" not in table:
         if required:
-            problems.append(src.problem(line, "origin", None,
-                                        "is missing; add origin = 'city, station or group' (or a list of them)"))
+            problems.append(
+                src.problem(
+                    line, "origin", None, "is missing; add origin = 'city, station or group' (or a list of them)"
+                )
+            )
         return None
     v = table["origin"]
     if isinstance(v, str) and v.strip():
         return v.strip()
     if isinstance(v, list) and v and all(isinstance(x, str) and x.strip() for x in v):
         return tuple(x.strip() for x in v)
-    problems.append(src.problem(src.key_line(line, "origin"), "origin", v,
-                                "must be a city, station or group name, or a list of them"))
+    problems.append(
+        src.problem(
+            src.key_line(line, "origin"), "origin", v, "must be a city, station or group name, or a list of them"
+        )
+    )
     return None
 
 
-def _modes(src: TomlSource, table: dict, key: str, line: int | None,
-           problems: list[Problem]) -> tuple[str, ...] | None:
+def _modes(src: TomlSource, table: dict, key: str, line: int | None, problems: list[Problem]) -> tuple[str, ...] | None:
     if key not in table:
         return None
     v = table[key]
     if isinstance(v, str):
         v = [v]
     if not (isinstance(v, list) and v and all(isinstance(m, str) and m.lower() in MODES for m in v)):
-        problems.append(src.problem(src.key_line(line, key), key, v,
-                                    "must be a list of modes from 'rail', 'air', e.g. ['rail']"))
+        problems.append(
+            src.problem(src.key_line(line, key), key, v, "must be a list of modes from 'rail', 'air', e.g. ['rail']")
+        )
         return None
     return tuple(m.lower() for m in v)
 
 
-def _choice(src: TomlSource, table: dict, key: str, choices: Sequence[str], line: int | None,
-            problems: list[Problem]) -> str | None:
+def _choice(
+    src: TomlSource, table: dict, key: str, choices: Sequence[str], line: int | None, problems: list[Problem]
+) -> str | None:
     if key not in table:
         return None
     v = table[key]
@@ -422,5 +558,3 @@ def _choice(src: TomlSource, table: dict, key: str, choices: Sequence[str], line
 
 
 # --------------------------------------------------------------------------- checking against a network
-
-

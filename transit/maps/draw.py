@@ -4,6 +4,7 @@ Matplotlib only, in longitude/latitude with the aspect fixed at the map's mid-la
 equirectangular view, fine at regional scale). Surfaces come from :mod:`transit.maps.surface`,
 boundaries from :mod:`transit.maps.boundaries` (offline). No web tiles, nothing downloaded.
 """
+
 from __future__ import annotations
 
 import math
@@ -150,9 +151,7 @@ def _section_paths(network, sections: pd.DataFrame | None = None) -> list[tuple[
         ids = [s for s in g.loc[(g["seq"] >= min(a, b)) & (g["seq"] <= max(a, b)), "station_id"] if s in st.index]
         if len(ids) < 2:
             continue
-        out.append(
-            (st.loc[ids, "lon"].to_numpy(float), st.loc[ids, "lat"].to_numpy(float), float(r.design_kmh))
-        )
+        out.append((st.loc[ids, "lon"].to_numpy(float), st.loc[ids, "lat"].to_numpy(float), float(r.design_kmh)))
     return out
 
 
@@ -186,26 +185,54 @@ def _draw_rail(ax, network, *, highlight=None):
 
 def _draw_stations(ax, network, extent):
     st = network.stations
-    inside = st[(st["lon"] >= extent[0]) & (st["lon"] <= extent[1]) & (st["lat"] >= extent[2]) & (st["lat"] <= extent[3])]
+    inside = st[
+        (st["lon"] >= extent[0]) & (st["lon"] <= extent[1]) & (st["lat"] >= extent[2]) & (st["lat"] <= extent[3])
+    ]
     rail = inside[inside["kind"] == "rail"]
     air = inside[inside["kind"] == "airport"]
     handles = []
     if len(rail):
         ax.scatter(rail["lon"], rail["lat"], s=7, facecolor="white", edgecolor="#222222", linewidth=0.5, zorder=4)
-        handles.append(Line2D([], [], marker="o", linestyle="", markersize=3.5, markerfacecolor="white",
-                              markeredgecolor="#222222", label="rail station"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                markersize=3.5,
+                markerfacecolor="white",
+                markeredgecolor="#222222",
+                label="rail station",
+            )
+        )
     if len(air):
-        ax.scatter(air["lon"], air["lat"], s=26, marker="^", facecolor="#1f4e79", edgecolor="white", linewidth=0.5, zorder=4)
-        handles.append(Line2D([], [], marker="^", linestyle="", markersize=5.5, markerfacecolor="#1f4e79",
-                              markeredgecolor="white", label="airport"))
+        ax.scatter(
+            air["lon"], air["lat"], s=26, marker="^", facecolor="#1f4e79", edgecolor="white", linewidth=0.5, zorder=4
+        )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="^",
+                linestyle="",
+                markersize=5.5,
+                markerfacecolor="#1f4e79",
+                markeredgecolor="white",
+                label="airport",
+            )
+        )
     return handles
 
 
 def _label_cities(ax, network, extent, origin_id, min_population):
     """City names, largest first, skipping any that would overlap one already placed."""
     cities = _frame(network.cities, "city_id")
-    inside = cities[(cities["lon"] >= extent[0]) & (cities["lon"] <= extent[1])
-                    & (cities["lat"] >= extent[2]) & (cities["lat"] <= extent[3])]
+    inside = cities[
+        (cities["lon"] >= extent[0])
+        & (cities["lon"] <= extent[1])
+        & (cities["lat"] >= extent[2])
+        & (cities["lat"] <= extent[3])
+    ]
     order = sorted(inside.index, key=lambda c: (c != origin_id, -float(inside.at[c, "population"] or 0), c))
     renderer = ax.figure.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
@@ -216,16 +243,27 @@ def _label_cities(ax, network, extent, origin_id, min_population):
         if cid != origin_id and float(row["population"] or 0) < min_population:
             continue
         is_origin = cid == origin_id
-        ax.plot(row["lon"], row["lat"], marker="s", markersize=3 if not is_origin else 0,
-                color="#111111", zorder=5)
+        ax.plot(row["lon"], row["lat"], marker="s", markersize=3 if not is_origin else 0, color="#111111", zorder=5)
         for dx, dy, ha, va in _LABEL_POSITIONS:  # first free spot clockwise from upper right
             t = ax.annotate(
-                str(row["name"]), (row["lon"], row["lat"]), xytext=(dx, dy), textcoords="offset points",
-                ha=ha, va=va, fontsize=9.5 if is_origin else 7.2, fontweight="bold" if is_origin else "normal",
-                color="#111111", path_effects=halo, zorder=6,
+                str(row["name"]),
+                (row["lon"], row["lat"]),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha=ha,
+                va=va,
+                fontsize=9.5 if is_origin else 7.2,
+                fontweight="bold" if is_origin else "normal",
+                color="#111111",
+                path_effects=halo,
+                zorder=6,
             )
             bb = t.get_window_extent(renderer).expanded(1.08, 1.15)
-            if frame.contains(bb.x0, bb.y0) and frame.contains(bb.x1, bb.y1) and not any(bb.overlaps(o) for o in placed):
+            if (
+                frame.contains(bb.x0, bb.y0)
+                and frame.contains(bb.x1, bb.y1)
+                and not any(bb.overlaps(o) for o in placed)
+            ):
                 placed.append(bb)
                 texts.append(t)
                 break
@@ -234,8 +272,12 @@ def _label_cities(ax, network, extent, origin_id, min_population):
 
 
 #: Label offsets (points) tried in turn: upper right, lower right, upper left, lower left.
-_LABEL_POSITIONS = ((4, 2, "left", "bottom"), (4, -2, "left", "top"), (-4, 2, "right", "bottom"),
-                    (-4, -2, "right", "top"))
+_LABEL_POSITIONS = (
+    (4, 2, "left", "bottom"),
+    (4, -2, "left", "top"),
+    (-4, 2, "right", "bottom"),
+    (-4, -2, "right", "top"),
+)
 
 
 def _draw_scale_bar(ax, extent, length_km: float | None = None):
@@ -249,8 +291,14 @@ def _draw_scale_bar(ax, extent, length_km: float | None = None):
     y0 = lat_min + 0.04 * (lat_max - lat_min)
     h = 0.008 * (lat_max - lat_min)
     ax.fill([x0, x0 + dlon / 2, x0 + dlon / 2, x0], [y0, y0, y0 + h, y0 + h], color="black", zorder=7)
-    ax.fill([x0 + dlon / 2, x0 + dlon, x0 + dlon, x0 + dlon / 2], [y0, y0, y0 + h, y0 + h],
-            facecolor="white", edgecolor="black", linewidth=0.6, zorder=7)
+    ax.fill(
+        [x0 + dlon / 2, x0 + dlon, x0 + dlon, x0 + dlon / 2],
+        [y0, y0, y0 + h, y0 + h],
+        facecolor="white",
+        edgecolor="black",
+        linewidth=0.6,
+        zorder=7,
+    )
     for x, lab in ((x0, "0"), (x0 + dlon / 2, f"{length_km / 2:g}"), (x0 + dlon, f"{length_km:g} km")):
         ax.text(x, y0 + 2.2 * h, lab, ha="center", va="bottom", fontsize=6.5, zorder=7)
     return length_km
@@ -260,15 +308,32 @@ def _draw_north_arrow(ax, extent):
     lon_min, lon_max, lat_min, lat_max = extent
     x = lon_max - 0.05 * (lon_max - lon_min)
     y = lat_max - 0.11 * (lat_max - lat_min)
-    ax.annotate("N", xy=(x, y + 0.07 * (lat_max - lat_min)), xytext=(x, y), ha="center", va="top",
-                fontsize=9, fontweight="bold",
-                arrowprops=dict(arrowstyle="-|>", color="black", linewidth=1.2), zorder=7)
+    ax.annotate(
+        "N",
+        xy=(x, y + 0.07 * (lat_max - lat_min)),
+        xytext=(x, y),
+        ha="center",
+        va="top",
+        fontsize=9,
+        fontweight="bold",
+        arrowprops=dict(arrowstyle="-|>", color="black", linewidth=1.2),
+        zorder=7,
+    )
 
 
 def _draw_origin_and_furniture(ax, network, city, extent, label_min_population):
     """Origin star, city labels, scale bar and north arrow."""
-    ax.plot(float(city["lon"]), float(city["lat"]), marker="*", markersize=14, color="#ffd700",
-            markeredgecolor="black", markeredgewidth=0.8, zorder=8, linestyle="")
+    ax.plot(
+        float(city["lon"]),
+        float(city["lat"]),
+        marker="*",
+        markersize=14,
+        color="#ffd700",
+        markeredgecolor="black",
+        markeredgewidth=0.8,
+        zorder=8,
+        linestyle="",
+    )
     _label_cities(ax, network, extent, city.name, label_min_population)
     _draw_scale_bar(ax, extent)
     _draw_north_arrow(ax, extent)
@@ -290,7 +355,9 @@ def _modes_text(modes) -> str:
 
 
 def _measure_text(measure: str) -> str:
-    return {"door": "door to door (city centre to point)", "station": "from the best origin station"}.get(measure, measure)
+    return {"door": "door to door (city centre to point)", "station": "from the best origin station"}.get(
+        measure, measure
+    )
 
 
 def _source_note(network, egress: RoadEgress, extra: str = "") -> str:
@@ -319,7 +386,17 @@ def _new_figure(ax, size=(8.6, 8.4)):
 
 
 def _render_isochrone_panel(
-    ax, network, city, lon, lat, minutes, extent, bands_hours, *, label_min_population, boundaries,
+    ax,
+    network,
+    city,
+    lon,
+    lat,
+    minutes,
+    extent,
+    bands_hours,
+    *,
+    label_min_population,
+    boundaries,
     highlight=None,
 ):
     _setup_axes(ax, extent)
@@ -334,14 +411,27 @@ def _render_isochrone_panel(
 
 
 def _legend(ax, band_handles, rail_handles, station_handles, title):
-    origin = Line2D([], [], marker="*", linestyle="", markersize=10, markerfacecolor="#ffd700",
-                    markeredgecolor="black", label="origin city centre")
+    origin = Line2D(
+        [],
+        [],
+        marker="*",
+        linestyle="",
+        markersize=10,
+        markerfacecolor="#ffd700",
+        markeredgecolor="black",
+        label="origin city centre",
+    )
     # outside the map, on the right ("outside" lets constrained layout make room for it): a legend
     # inside the frame hid part of the region, often the origin itself
     leg = ax.figure.legend(
-        handles=band_handles + rail_handles + station_handles + [origin], title=title,
-        loc="outside right upper", fontsize=7.5, title_fontsize=8.5, frameon=False,
-        labelspacing=0.45, alignment="left",
+        handles=band_handles + rail_handles + station_handles + [origin],
+        title=title,
+        loc="outside right upper",
+        fontsize=7.5,
+        title_fontsize=8.5,
+        frameon=False,
+        labelspacing=0.45,
+        alignment="left",
     )
     return leg
 
@@ -390,25 +480,53 @@ def plot_isochrones(
     city = network.city(origin)
     ext = default_extent(network, city.name) if extent is None else _check_extent(extent)
     lon, lat, minutes = isochrone_surface(
-        network, city.name, modes=modes, measure=measure, grid_km=grid_km, extent=ext, egress=egress,
-        travel_times=travel_times, road_graph=road_graph,
+        network,
+        city.name,
+        modes=modes,
+        measure=measure,
+        grid_km=grid_km,
+        extent=ext,
+        egress=egress,
+        travel_times=travel_times,
+        road_graph=road_graph,
     )
     fig, ax = _new_figure(ax, _figsize(ext))
     handles = _render_isochrone_panel(
-        ax, network, city, lon, lat, minutes, ext, bands_hours,
-        label_min_population=label_min_population, boundaries=_load_boundaries(ext),
+        ax,
+        network,
+        city,
+        lon,
+        lat,
+        minutes,
+        ext,
+        bands_hours,
+        label_min_population=label_min_population,
+        boundaries=_load_boundaries(ext),
     )
     _legend(ax, *handles, title="Travel time")
     ax.set_title(
-        f"{city['name']}: {_measure_text(measure)} travel time by {_modes_text(modes)}\n"
-        f"network as of {network.date}",
+        f"{city['name']}: {_measure_text(measure)} travel time by {_modes_text(modes)}\nnetwork as of {network.date}",
         fontsize=10.5,
     )
     extra = "Road times from an OSMnx graph where it covers the grid." if road_graph is not None else ""
-    fig.text(0.01, 0.003, _source_note(network, egress, extra), fontsize=5.6, color="#444444", ha="left",
-             va="bottom", wrap=True)
-    fig._transit_meta = {"origin": city.name, "date": str(network.date), "bands_hours": tuple(bands_hours),
-                         "extent": ext, "modes": tuple(modes), "measure": measure}
+    fig.text(
+        0.01,
+        0.003,
+        _source_note(network, egress, extra),
+        fontsize=5.6,
+        color="#444444",
+        ha="left",
+        va="bottom",
+        wrap=True,
+    )
+    fig._transit_meta = {
+        "origin": city.name,
+        "date": str(network.date),
+        "bands_hours": tuple(bands_hours),
+        "extent": ext,
+        "modes": tuple(modes),
+        "measure": measure,
+    }
     return fig
 
 
@@ -460,12 +578,27 @@ def plot_isochrone_comparison(
     fig, axes = plt.subplots(1, 2, figsize=_figsize(ext, panels=2), dpi=110, layout="constrained")
     fig.get_layout_engine().set(rect=(0.0, 0.03, 1.0, 0.97))
     handles = None
-    for ax, net, lab, hl in ((axes[0], net_a, labels[0], None), (axes[1], net_b, labels[1], _new_sections(net_a, net_b))):
+    for ax, net, lab, hl in (
+        (axes[0], net_a, labels[0], None),
+        (axes[1], net_b, labels[1], _new_sections(net_a, net_b)),
+    ):
         city = net.city(origin)
-        lon, lat, minutes = isochrone_surface(net, city.name, modes=modes, measure=measure, grid_km=grid_km,
-                                              extent=ext, egress=egress)
-        h = _render_isochrone_panel(ax, net, city, lon, lat, minutes, ext, bands_hours,
-                                    label_min_population=label_min_population, boundaries=boundaries, highlight=hl)
+        lon, lat, minutes = isochrone_surface(
+            net, city.name, modes=modes, measure=measure, grid_km=grid_km, extent=ext, egress=egress
+        )
+        h = _render_isochrone_panel(
+            ax,
+            net,
+            city,
+            lon,
+            lat,
+            minutes,
+            ext,
+            bands_hours,
+            label_min_population=label_min_population,
+            boundaries=boundaries,
+            highlight=hl,
+        )
         ax.set_title(_label(net, lab), fontsize=10.5)
         if handles is None or len(h[1]) > len(handles[1]):
             handles = h
@@ -476,8 +609,12 @@ def plot_isochrone_comparison(
         fontsize=11.5,
     )
     fig.text(0.01, 0.003, _source_note(net_b, egress), fontsize=6, color="#444444", ha="left", va="bottom")
-    fig._transit_meta = {"origin": city_a.name, "dates": (str(net_a.date), str(net_b.date)), "extent": ext,
-                         "bands_hours": tuple(bands_hours)}
+    fig._transit_meta = {
+        "origin": city_a.name,
+        "dates": (str(net_a.date), str(net_b.date)),
+        "extent": ext,
+        "bands_hours": tuple(bands_hours),
+    }
     return fig
 
 
@@ -540,9 +677,17 @@ def plot_minutes_saved(
     z = np.where(show, np.searchsorted(bounds, np.where(np.isfinite(saved), saved, 0.0), side="left"), np.nan)
     colours = [c for _, _, c in SAVED_CLASSES]
     if np.isfinite(z).any():
-        ax.pcolormesh(lon, lat, np.ma.masked_invalid(z), cmap=ListedColormap(colours),
-                      norm=BoundaryNorm(np.arange(len(colours) + 1) - 0.5, len(colours)), shading="nearest",
-                      alpha=0.8, zorder=1, rasterized=True)
+        ax.pcolormesh(
+            lon,
+            lat,
+            np.ma.masked_invalid(z),
+            cmap=ListedColormap(colours),
+            norm=BoundaryNorm(np.arange(len(colours) + 1) - 0.5, len(colours)),
+            shading="nearest",
+            alpha=0.8,
+            zorder=1,
+            rasterized=True,
+        )
     handles = [mpatches.Patch(facecolor=c, alpha=0.8, label=lab) for _, lab, c in SAVED_CLASSES]
     _draw_boundaries(ax, ext, prov, pref)
     rail = _draw_rail(ax, net_b, highlight=_new_sections(net_a, net_b))
@@ -557,7 +702,9 @@ def plot_minutes_saved(
     fig.text(0.01, 0.003, _source_note(net_b, egress), fontsize=5.6, color="#444444", ha="left", va="bottom", wrap=True)
     finite = saved[show]
     fig._transit_meta = {
-        "origin": city.name, "dates": (str(net_a.date), str(net_b.date)), "extent": ext,
+        "origin": city.name,
+        "dates": (str(net_a.date), str(net_b.date)),
+        "extent": ext,
         "max_minutes_saved": float(finite.max()) if finite.size else float("nan"),
     }
     return fig
@@ -581,7 +728,6 @@ def save_figure(fig, path: str | os.PathLike, *, overwrite: bool = False, dpi: i
     fmt = _FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise MapError(f"cannot save {path}: use a .png, .svg or .pdf file name")
-    with atomic_path(path, overwrite=overwrite, mkdir=True,
-                     hint="pass overwrite=True (scripts: --force)") as tmp:
+    with atomic_path(path, overwrite=overwrite, mkdir=True, hint="pass overwrite=True (scripts: --force)") as tmp:
         fig.savefig(tmp, format=fmt, dpi=dpi, metadata=None if fmt != "png" else {"Software": "transit"})
     return path

@@ -16,6 +16,7 @@ O(n_grid x n_stations), about 1 s for a 2 km grid of the YRD (170 000 points) an
 
 numpy only: the drawing (matplotlib, the ``[maps]`` extra) is :mod:`transit.maps.draw`.
 """
+
 from __future__ import annotations
 
 import math
@@ -64,9 +65,7 @@ class RoadEgress:
 
     def describe(self) -> str:
         """One line for map notes."""
-        return (
-            f"road egress estimated as straight line x {self.detour_factor:g} at {self.road_speed_kmh:g} km/h"
-        )
+        return f"road egress estimated as straight line x {self.detour_factor:g} at {self.road_speed_kmh:g} km/h"
 
 
 DEFAULT_EGRESS = RoadEgress()
@@ -169,15 +168,15 @@ def min_plus_distance_minutes(
     tk = t[keep]
     two_r2 = 2.0 * _EARTH_RADIUS_KM**2
     for a in range(0, p.shape[0], chunk):
-        blk = p[a:a + chunk]
-        d2 = two_r2 - 2.0 * (blk @ s.T)          # |p - s|^2 for points on the sphere
+        blk = p[a : a + chunk]
+        d2 = two_r2 - 2.0 * (blk @ s.T)  # |p - s|^2 for points on the sphere
         np.maximum(d2, 0.0, out=d2)
         np.sqrt(d2, out=d2)
         d2 *= minutes_per_km
         d2 += tk[None, :]
         k = np.argmin(d2, axis=1)
-        out[a:a + chunk] = d2[np.arange(blk.shape[0]), k]
-        best[a:a + chunk] = keep[k]
+        out[a : a + chunk] = d2[np.arange(blk.shape[0]), k]
+        best[a : a + chunk] = keep[k]
     return out.reshape(shape), best.reshape(shape)
 
 
@@ -293,9 +292,8 @@ def isochrone_surface(
         s_min = np.append(s_min, 0.0)
     minutes, _ = min_plus_distance_minutes(lat, lon, s_lat, s_lon, s_min, egress.minutes_per_km)
     if road_graph is not None:
-        from transit.road import (
-            min_road_minutes,  # the [road] extra, only with a road graph
-        )
+        # the [road] extra, needed only with a road graph
+        from transit.road import min_road_minutes  # noqa: PLC0415
 
         by_road, on_graph = min_road_minutes(road_graph, s_lat, s_lon, s_min, lat, lon)
         off = ~on_graph

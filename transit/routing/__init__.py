@@ -5,6 +5,7 @@
 :class:`TravelTimes`), ``route`` (:class:`Route` and :class:`Leg`, shared with the timetable engine).
 Ask for times through :func:`transit.travel_times`.
 """
+
 from transit.routing.paths import all_pairs_minutes, shortest_minutes
 from transit.routing.route import Leg, Route
 from transit.routing.static import TravelTimes, static_travel_times

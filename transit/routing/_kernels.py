@@ -33,6 +33,7 @@ One heap search: O((n + m) log n). One four-origin bucket search: O(r (n + m) + 
 the largest finite distance. ``many_to_many`` runs groups of origins in parallel (``prange``);
 every worker owns its scratch arrays and writes only its own output rows.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -77,8 +78,10 @@ def thread_limit(n_threads: int | None):
     if n_threads is not None:
         top = max_threads()
         if not 1 <= int(n_threads) <= top:
-            raise ValueError(f"n_threads={n_threads} is outside 1..{top} (numba was started with "
-                             f"{top} threads; set NUMBA_NUM_THREADS before starting Python for more)")
+            raise ValueError(
+                f"n_threads={n_threads} is outside 1..{top} (numba was started with "
+                f"{top} threads; set NUMBA_NUM_THREADS before starting Python for more)"
+            )
         numba.set_num_threads(int(n_threads))
     previous_chunk = numba.set_parallel_chunksize(1)
     try:
@@ -165,8 +168,9 @@ def _heap_sssp(indptr, indices, weights, source, dist, pred, want_pred, heap, po
 
 
 @njit(cache=True, nogil=True)
-def _bucket_lanes(indptr, indices, weights, sources, dist, pred, want_pred,
-                  bucket_minutes, n_buckets, links, queued_at):
+def _bucket_lanes(
+    indptr, indices, weights, sources, dist, pred, want_pred, bucket_minutes, n_buckets, links, queued_at
+):
     """Shortest minutes from ``LANES`` origins at once: one bucket queue, label-correcting.
 
     ``dist[v, l]`` (shape (n, LANES)) holds the minutes from ``sources[l]``. A node is queued
@@ -328,20 +332,40 @@ def single_source(indptr, indices, weights, source, bucket_minutes, n_buckets, d
         sources = np.full(LANES, source, dtype=np.int64)
         lanes_dist = np.empty((n, LANES), dtype=np.float64)
         lanes_pred = np.empty((n if want_pred else 0, LANES), dtype=np.int32)
-        _bucket_lanes(indptr, indices, weights, sources, lanes_dist, lanes_pred, want_pred,
-                      bucket_minutes, n_buckets, _empty_links(n, n_buckets),
-                      np.empty(n, dtype=np.int64))
+        _bucket_lanes(
+            indptr,
+            indices,
+            weights,
+            sources,
+            lanes_dist,
+            lanes_pred,
+            want_pred,
+            bucket_minutes,
+            n_buckets,
+            _empty_links(n, n_buckets),
+            np.empty(n, dtype=np.int64),
+        )
         dist[:] = lanes_dist[:, 0]
         if want_pred:
             pred[:] = lanes_pred[:, 0]
     else:
-        _heap_sssp(indptr, indices, weights, source, dist, pred, want_pred,
-                   np.empty(n, dtype=np.int32), np.empty(n, dtype=np.int32))
+        _heap_sssp(
+            indptr,
+            indices,
+            weights,
+            source,
+            dist,
+            pred,
+            want_pred,
+            np.empty(n, dtype=np.int32),
+            np.empty(n, dtype=np.int32),
+        )
 
 
 @njit(cache=True, parallel=True)
-def many_to_many(indptr, indices, weights, origins, columns, node_ids, bucket_minutes, n_buckets,
-                 n_chunks, out_dist, out_pred):
+def many_to_many(
+    indptr, indices, weights, origins, columns, node_ids, bucket_minutes, n_buckets, n_chunks, out_dist, out_pred
+):
     """Shortest minutes from each origin to the nodes ``columns``, origins in parallel.
 
     With the bucket queue the origins are sorted and taken ``LANES`` at a time (neighbours in
@@ -388,15 +412,34 @@ def many_to_many(indptr, indices, weights, origins, columns, node_ids, bucket_mi
                 # a short last group repeats its last origin in the spare lanes
                 sources[lane] = origins[order[min(first + lane, n_origins - 1)]]
             if lanes > 1:
-                _bucket_lanes(indptr, indices, weights, sources, dist, pred, want_pred,
-                              bucket_minutes, n_buckets, links, queued_at)
+                _bucket_lanes(
+                    indptr,
+                    indices,
+                    weights,
+                    sources,
+                    dist,
+                    pred,
+                    want_pred,
+                    bucket_minutes,
+                    n_buckets,
+                    links,
+                    queued_at,
+                )
             else:
                 flat = links.reshape(-1)  # 2 n slots: the heap, then the heap positions
-                _heap_sssp(indptr, indices, weights, sources[0], dist.reshape(-1),
-                           pred.reshape(-1), want_pred, flat[:n], flat[n:2 * n])
+                _heap_sssp(
+                    indptr,
+                    indices,
+                    weights,
+                    sources[0],
+                    dist.reshape(-1),
+                    pred.reshape(-1),
+                    want_pred,
+                    flat[:n],
+                    flat[n : 2 * n],
+                )
             for lane in range(min(lanes, n_origins - first)):
-                _write_row(dist, pred, want_pred, lane, columns, node_ids,
-                           out_dist, out_pred, order[first + lane])
+                _write_row(dist, pred, want_pred, lane, columns, node_ids, out_dist, out_pred, order[first + lane])
 
 
 @njit(cache=True, nogil=True)

@@ -20,6 +20,7 @@ train), and the access to a rail station carries ``rail_departure_minutes - rail
 that a journey pays processing once and each change of train once. All parameters come from the
 network's ``[parameters]`` table; none is hidden in code.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,9 +39,14 @@ EDGE_KINDS = ("rail", "flight", "transfer", "access", "egress")
 
 PARAMETERS_STATION = ("airport_departure_minutes", "airport_arrival_minutes")
 PARAMETERS_DOOR = PARAMETERS_STATION + (
-    "rail_departure_minutes", "rail_arrival_minutes", "rail_change_minutes",
-    "access_base_minutes", "access_detour_factor", "access_speed_kmh",
-    "access_fallback_stations", "access_fallback_max_km",
+    "rail_departure_minutes",
+    "rail_arrival_minutes",
+    "rail_change_minutes",
+    "access_base_minutes",
+    "access_detour_factor",
+    "access_speed_kmh",
+    "access_fallback_stations",
+    "access_fallback_max_km",
 )
 
 
@@ -114,8 +120,10 @@ def access_minutes_estimate(crow_km: np.ndarray, params: dict) -> np.ndarray:
     ``access_base_minutes + crow_km * access_detour_factor / access_speed_kmh * 60``.
     """
     crow_km = np.asarray(crow_km, dtype=np.float64)
-    return (_param(params, "access_base_minutes")
-            + crow_km * _param(params, "access_detour_factor") / _param(params, "access_speed_kmh") * 60.0)
+    return (
+        _param(params, "access_base_minutes")
+        + crow_km * _param(params, "access_detour_factor") / _param(params, "access_speed_kmh") * 60.0
+    )
 
 
 def _rail_edges(net, add) -> None:
@@ -147,8 +155,9 @@ def _rail_edges(net, add) -> None:
         for lo, hi in runs:
             if hi - lo < 2:
                 continue
-            kmh = np.array([min(speed_at[k] for k in range(seq[i], seq[i + 1])) for i in range(lo, hi - 1)],
-                           dtype=np.float64)
+            kmh = np.array(
+                [min(speed_at[k] for k in range(seq[i], seq[i + 1])) for i in range(lo, hi - 1)], dtype=np.float64
+            )
             m = runtime.line_minutes(chain[lo:hi], kmh, params, category=category.get(line_id))
             for i in range(lo, hi):
                 for j in range(lo, hi):
@@ -173,7 +182,7 @@ def compile_graph(net, modes=("rail",), measure: str = "station") -> Graph:
     modes = normalise_modes(modes)
     measure = normalise_measure(measure)
     params = net.parameters
-    for name in (PARAMETERS_DOOR if measure == "door" else PARAMETERS_STATION):
+    for name in PARAMETERS_DOOR if measure == "door" else PARAMETERS_STATION:
         _param(params, name)
 
     st = net.stations

@@ -7,6 +7,7 @@ only ever see positions ``0..n-1`` and contiguous arrays; labels belong to the g
 Conventions: minutes as float64, unreachable = ``inf``, no predecessor = -1, results of shape
 ``(n_origins, n_nodes)`` with row ``i`` for ``origins[i]``.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -29,8 +30,9 @@ _MAX_BUCKETS = 1 << 12
 _CHUNKS_PER_THREAD = 16
 
 
-def shortest_minutes(indptr, indices, minutes, origins=None, *, predecessors=False,
-                     n_threads: int | None = None, queue: str = "auto"):
+def shortest_minutes(
+    indptr, indices, minutes, origins=None, *, predecessors=False, n_threads: int | None = None, queue: str = "auto"
+):
     """Shortest minutes from each origin to every node of a directed CSR graph.
 
     Parameters
@@ -96,10 +98,19 @@ def shortest_minutes(indptr, indices, minutes, origins=None, *, predecessors=Fal
     pred = np.empty((n_origins, n) if predecessors else (0, 0), dtype=np.int32)
     if n_origins and n:
         with kernels.thread_limit(n_threads) as threads:
-            kernels.many_to_many(graph.indptr, graph.indices, graph.weights,
-                                 graph.kernel_node[origins], graph.kernel_node, graph.node_id,
-                                 bucket_minutes, n_buckets, _CHUNKS_PER_THREAD * threads,
-                                 dist, pred)
+            kernels.many_to_many(
+                graph.indptr,
+                graph.indices,
+                graph.weights,
+                graph.kernel_node[origins],
+                graph.kernel_node,
+                graph.node_id,
+                bucket_minutes,
+                n_buckets,
+                _CHUNKS_PER_THREAD * threads,
+                dist,
+                pred,
+            )
     if predecessors:
         return dist, pred
     return dist
@@ -146,8 +157,10 @@ def all_pairs_minutes(csgraph, *, n_threads: int | None = None) -> np.ndarray:
     [[0.0, 10.0, 10.0], [inf, 0.0, 0.0], [inf, inf, 0.0]]
     """
     if not sp.issparse(csgraph):
-        raise TypeError(f"all_pairs_minutes takes a scipy.sparse matrix, not {type(csgraph).__name__}; "
-                        "wrap a dense array with scipy.sparse.csr_matrix(...) (its zeros become no edge)")
+        raise TypeError(
+            f"all_pairs_minutes takes a scipy.sparse matrix, not {type(csgraph).__name__}; "
+            "wrap a dense array with scipy.sparse.csr_matrix(...) (its zeros become no edge)"
+        )
     if csgraph.ndim != 2 or csgraph.shape[0] != csgraph.shape[1]:
         raise ValueError(f"csgraph must be square (n, n), got shape {csgraph.shape}")
     n = int(csgraph.shape[0])
@@ -211,8 +224,10 @@ def path_from_predecessors(pred_row, origin: int, target: int) -> list[int]:
         if node == origin:
             path.reverse()
             return path
-    raise ValueError(f"predecessor row does not lead from node {target} back to origin {origin}; "
-                     "pass the row of pred that belongs to this origin")
+    raise ValueError(
+        f"predecessor row does not lead from node {target} back to origin {origin}; "
+        "pass the row of pred that belongs to this origin"
+    )
 
 
 class _KernelGraph:
@@ -238,8 +253,7 @@ class _KernelGraph:
             return cls(indptr, indices, weights, identity, identity)
         # reverse Cuthill-McKee on the undirected pattern: nodes near each other in the graph
         # get near positions, so a search touches fewer cache lines
-        pattern = sp.csr_matrix((np.ones(indices.shape[0], dtype=np.int8), indices, indptr),
-                                shape=(n, n))
+        pattern = sp.csr_matrix((np.ones(indices.shape[0], dtype=np.int8), indices, indptr), shape=(n, n))
         node_id = reverse_cuthill_mckee((pattern + pattern.T).tocsr(), symmetric_mode=True)
         node_id = np.ascontiguousarray(node_id, dtype=np.int32)
         kernel_node = np.empty(n, dtype=np.int32)
@@ -248,8 +262,7 @@ class _KernelGraph:
         new_indptr = np.zeros(n + 1, dtype=indptr.dtype)
         np.cumsum(counts, out=new_indptr[1:])
         # old edge position of every new edge position, row by row in the new order
-        take = (np.repeat(indptr[:-1][node_id] - new_indptr[:-1], counts)
-                + np.arange(new_indptr[-1], dtype=indptr.dtype))
+        take = np.repeat(indptr[:-1][node_id] - new_indptr[:-1], counts) + np.arange(new_indptr[-1], dtype=indptr.dtype)
         new_indices = kernel_node[indices[take]]
         new_weights = weights[take]
         return cls(new_indptr, new_indices, new_weights, kernel_node, node_id)
@@ -279,8 +292,7 @@ def _choose_queue(graph: _KernelGraph, queue: str) -> tuple[float, int]:
     dist = np.empty(n, dtype=np.float64)
     far = 0.0
     for s in sorted({0, n // 2, n - 1}):
-        kernels.single_source(graph.indptr, graph.indices, graph.weights, s, 0.0, 0,
-                              dist, np.empty(0, dtype=np.int32))
+        kernels.single_source(graph.indptr, graph.indices, graph.weights, s, 0.0, 0, dist, np.empty(0, dtype=np.int32))
         finite = dist[np.isfinite(dist)]
         far = max(far, float(finite.max()))
     if 2.0 * far / width > 4.0 * (n + w.shape[0]):
@@ -299,23 +311,27 @@ def _check_csr(indptr, indices, minutes):
         if arr.size and not np.issubdtype(arr.dtype, np.integer):
             raise ValueError(f"{name} must hold integers, got dtype {arr.dtype}")
     if indices.ndim != 1 or weights.ndim != 1 or indices.shape[0] != weights.shape[0]:
-        raise ValueError(f"indices and minutes must be 1-D of one length, got shapes "
-                         f"{indices.shape} and {weights.shape}")
+        raise ValueError(
+            f"indices and minutes must be 1-D of one length, got shapes {indices.shape} and {weights.shape}"
+        )
     n = indptr.shape[0] - 1
     m = indices.shape[0]
     if n >= np.iinfo(np.int32).max:
         raise ValueError(f"{n} nodes is more than the int32 node ids of the kernels allow")
     if indptr[0] != 0 or indptr[-1] != m or np.any(np.diff(indptr) < 0):
-        raise ValueError(f"indptr must start at 0, never decrease and end at len(indices) = {m}, "
-                         f"got start {indptr[0]}, end {indptr[-1]}")
+        raise ValueError(
+            f"indptr must start at 0, never decrease and end at len(indices) = {m}, "
+            f"got start {indptr[0]}, end {indptr[-1]}"
+        )
     indptr = indptr.astype(np.int64 if m >= np.iinfo(np.int32).max else np.int32, copy=False)
     if m:
         bad = np.flatnonzero((indices < 0) | (indices >= n))
         if bad.size:
             e = int(bad[0])
             row = int(np.searchsorted(indptr, e, side="right") - 1)
-            raise ValueError(f"edge ({row}, {indices[e]}) points outside the {n} nodes 0..{n - 1}; "
-                             f"{bad.size} edge(s) out of range")
+            raise ValueError(
+                f"edge ({row}, {indices[e]}) points outside the {n} nodes 0..{n - 1}; {bad.size} edge(s) out of range"
+            )
     indices = np.ascontiguousarray(indices, dtype=np.int32)
     try:
         weights = np.ascontiguousarray(weights, dtype=np.float64)
@@ -335,9 +351,11 @@ def _check_weights(weights: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> N
     first = bad[np.lexsort((cols[bad], rows[bad]))[0]]
     r, c, v = int(rows[first]), int(cols[first]), float(weights[first])
     kind = "NaN" if np.isnan(v) else "negative"
-    raise ValueError(f"edge (row, col, value) = ({r}, {c}, {v}) has {kind} minutes; "
-                     f"{bad.size} edge(s) are negative or NaN. Travel times must be >= 0 "
-                     "(use 0 for an immediate change, leave out an edge that does not exist)")
+    raise ValueError(
+        f"edge (row, col, value) = ({r}, {c}, {v}) has {kind} minutes; "
+        f"{bad.size} edge(s) are negative or NaN. Travel times must be >= 0 "
+        "(use 0 for an immediate change, leave out an edge that does not exist)"
+    )
 
 
 def _check_origins(origins, n: int) -> np.ndarray:

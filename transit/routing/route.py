@@ -4,6 +4,7 @@ Both engines return their journeys as a :class:`Route` of :class:`Leg` s: the st
 per edge: a line between two stations, a flight, a transfer, road access) and the timetable engine
 (a leg per train ridden, with its departure, arrival and the wait before it).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -70,16 +71,30 @@ class Route:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per leg: from_id, to_id, kind, via, minutes."""
-        return pd.DataFrame([leg.__dict__ for leg in self.legs],
-                            columns=["from_id", "to_id", "kind", "via", "minutes", "train", "departure_minutes",
-                                     "arrival_minutes", "wait_minutes"])
+        return pd.DataFrame(
+            [leg.__dict__ for leg in self.legs],
+            columns=[
+                "from_id",
+                "to_id",
+                "kind",
+                "via",
+                "minutes",
+                "train",
+                "departure_minutes",
+                "arrival_minutes",
+                "wait_minutes",
+            ],
+        )
 
     def __str__(self) -> str:
         if not self.legs:
-            return f"{self.origin} -> {self.destination}: " + ("same place" if self.origin == self.destination
-                                                              else "no route")
-        parts = [f"{self.origin} -> {self.destination}: {self.minutes:.0f} min ({self.measure} measure), "
-                 f"{self.transfers} transfer(s)"]
+            return f"{self.origin} -> {self.destination}: " + (
+                "same place" if self.origin == self.destination else "no route"
+            )
+        parts = [
+            f"{self.origin} -> {self.destination}: {self.minutes:.0f} min ({self.measure} measure), "
+            f"{self.transfers} transfer(s)"
+        ]
         for leg in self.legs:
             parts.append(f"  {leg.from_id:>24} -> {leg.to_id:<24} {leg.kind:<8} {leg.via:<28} {leg.minutes:6.1f} min")
         return "\n".join(parts)

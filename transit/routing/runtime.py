@@ -39,20 +39,19 @@ and stored in the ``[running_time]`` table of ``network.toml``; a sub-table
 
 The cost is O(n^2) for a line of n stations, with vectorised numpy.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
-from typing import Mapping
 
 import numpy as np
 
-__all__ = ["ModelParams", "DEFAULT_PARAMS", "line_minutes", "pair_minutes", "profile_minutes",
-           "operating_kmh"]
+__all__ = ["ModelParams", "DEFAULT_PARAMS", "line_minutes", "pair_minutes", "profile_minutes", "operating_kmh"]
 
 
 _MAY_BE_INF = frozenset({"max_operating_kmh", "mid_design_operating_kmh"})
-_MAY_BE_ZERO = frozenset({"terminal_minutes", "dwell_minutes", "nonstop_km",
-                          "stop_loss_minutes_per_100kmh"})
+_MAY_BE_ZERO = frozenset({"terminal_minutes", "dwell_minutes", "nonstop_km", "stop_loss_minutes_per_100kmh"})
 
 
 @dataclass(frozen=True)
@@ -96,7 +95,7 @@ class ModelParams:
     nonstop_km: float = 50.0
 
     @classmethod
-    def from_mapping(cls, params: Mapping | "ModelParams" | None, category: str | None = None) -> "ModelParams":
+    def from_mapping(cls, params: Mapping | ModelParams | None, category: str | None = None) -> ModelParams:
         """Build from a mapping (e.g. the ``[running_time]`` table); unknown keys are ignored so that
         the table may carry notes such as ``calibrated_on``; missing keys take the defaults.
 
@@ -137,8 +136,7 @@ class ModelParams:
                 continue
             values[k] = x
         if problems:
-            raise ValueError("invalid running-time parameters ([running_time] of network.toml): "
-                             + "; ".join(problems))
+            raise ValueError("invalid running-time parameters ([running_time] of network.toml): " + "; ".join(problems))
         return cls(**values)
 
     def to_dict(self) -> dict:
@@ -175,20 +173,24 @@ def _check(chainage_km, segment_design_kmh):
     if x.ndim != 1 or x.size < 1:
         raise ValueError(f"chainage_km must be a 1-d array of at least one station, got shape {x.shape}")
     if v.shape != (x.size - 1,):
-        raise ValueError(f"segment_design_kmh must have one value per segment, shape ({x.size - 1},), "
-                         f"got {v.shape}")
+        raise ValueError(f"segment_design_kmh must have one value per segment, shape ({x.size - 1},), got {v.shape}")
     if not np.all(np.isfinite(x)) or np.any(np.diff(x) <= 0):
         bad = np.flatnonzero(~(np.diff(x) > 0))
-        raise ValueError("chainage_km must be finite and strictly increasing; it is not after "
-                         f"position(s) {bad.tolist()}")
+        raise ValueError(
+            f"chainage_km must be finite and strictly increasing; it is not after position(s) {bad.tolist()}"
+        )
     if not np.all(np.isfinite(v)) or np.any(v <= 0):
         bad = np.flatnonzero(~(np.isfinite(v) & (v > 0)))
         raise ValueError(f"segment_design_kmh must be positive; bad at segment(s) {bad.tolist()}")
     return x, v
 
 
-def line_minutes(chainage_km: np.ndarray, segment_design_kmh: np.ndarray,
-                 params: Mapping | ModelParams | None = None, category: str | None = None) -> np.ndarray:
+def line_minutes(
+    chainage_km: np.ndarray,
+    segment_design_kmh: np.ndarray,
+    params: Mapping | ModelParams | None = None,
+    category: str | None = None,
+) -> np.ndarray:
     """Modelled fastest in-vehicle minutes between every pair of stations of one line.
 
     Parameters
@@ -226,9 +228,9 @@ def line_minutes(chainage_km: np.ndarray, segment_design_kmh: np.ndarray,
     if n == 1:
         return np.zeros((1, 1))
     seg_km = np.diff(x)
-    v = p.speed_factor * operating_kmh(design, p)                            # (n-1,) km/h
-    cruise = np.r_[0.0, np.cumsum(60.0 * seg_km / v)]                        # (n,) minutes
-    i, j = np.triu_indices(n, k=1)                                           # pairs i < j
+    v = p.speed_factor * operating_kmh(design, p)  # (n-1,) km/h
+    cruise = np.r_[0.0, np.cumsum(60.0 * seg_km / v)]  # (n,) minutes
+    i, j = np.triu_indices(n, k=1)  # pairs i < j
     t = _minutes(x[j] - x[i], cruise[j] - cruise[i], p)
     out = np.zeros((n, n))
     out[i, j] = t
@@ -243,8 +245,8 @@ _NONSTOP_CAP = 0.9
 
 def _minutes(dist_km, cruise_minutes, p: ModelParams):
     """Model minutes of pairs given their distance and their minutes at cruising speed."""
-    v_pair = 60.0 * dist_km / cruise_minutes            # distance-weighted (harmonic) speed, km/h
-    c = p.stop_loss_minutes_per_100kmh / 100.0          # minutes lost per km/h of speed
+    v_pair = 60.0 * dist_km / cruise_minutes  # distance-weighted (harmonic) speed, km/h
+    c = p.stop_loss_minutes_per_100kmh / 100.0  # minutes lost per km/h of speed
     # short trips: a train that cannot reach v_pair accelerates and brakes without cruising
     if c > 0:
         v_run = np.minimum(v_pair, np.sqrt(60.0 * dist_km / c))
@@ -255,8 +257,9 @@ def _minutes(dist_km, cruise_minutes, p: ModelParams):
     # the stop-free first km may not save more than one stop costs, or a journey broken at an
     # intermediate station would be faster than the through train (and depend on the listing)
     with np.errstate(divide="ignore", invalid="ignore"):
-        cap = np.where(per_stop > 0, _NONSTOP_CAP * p.stop_spacing_km * (p.terminal_minutes + c * v_pair)
-                       / per_stop, np.inf)
+        cap = np.where(
+            per_stop > 0, _NONSTOP_CAP * p.stop_spacing_km * (p.terminal_minutes + c * v_pair) / per_stop, np.inf
+        )
     nonstop = np.minimum(p.nonstop_km, cap)
     stops = np.maximum(0.0, dist_km - nonstop) / p.stop_spacing_km
     return p.terminal_minutes + motion + stops * per_stop
@@ -287,8 +290,9 @@ def pair_minutes(distance_km, design_kmh, params: Mapping | ModelParams | None =
     return _minutes(d, 60.0 * d / v, p)
 
 
-def profile_minutes(km_by_speed: np.ndarray, design_kmh: np.ndarray,
-                    params: Mapping | ModelParams | None = None) -> np.ndarray:
+def profile_minutes(
+    km_by_speed: np.ndarray, design_kmh: np.ndarray, params: Mapping | ModelParams | None = None
+) -> np.ndarray:
     """The model for trips given as km run at each design speed (used by calibration).
 
     Parameters

@@ -5,6 +5,7 @@ kernel once, and returns a :class:`TravelTimes`: a labelled matrix over every no
 predecessors, from which city-level times (the best station of A to the best station of B, or centre
 to centre) and routes are read.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -29,9 +30,14 @@ from transit.routing.route import Leg, Route
 __all__ = ["static_travel_times", "TravelTimes"]
 
 
-def static_travel_times(network: Network, *, modes: str | Iterable[str] = DEFAULT_MODES,
-                        measure: str = DEFAULT_MEASURE, origins: Iterable[str] | None = None,
-                        destinations: Iterable[str] | None = None) -> TravelTimes:
+def static_travel_times(
+    network: Network,
+    *,
+    modes: str | Iterable[str] = DEFAULT_MODES,
+    measure: str = DEFAULT_MEASURE,
+    origins: Iterable[str] | None = None,
+    destinations: Iterable[str] | None = None,
+) -> TravelTimes:
     """Fastest travel times on the static per-line graph (``method="static"`` of :func:`transit.travel_times`).
 
     Parameters
@@ -64,8 +70,7 @@ def static_travel_times(network: Network, *, modes: str | Iterable[str] = DEFAUL
     if origins is None:
         rows = np.arange(graph.n_nodes, dtype=np.int64)
     else:
-        rows = np.array(sorted({i for key in origins for i in _nodes_of(network, graph, index, key)}),
-                        dtype=np.int64)
+        rows = np.array(sorted({i for key in origins for i in _nodes_of(network, graph, index, key)}), dtype=np.int64)
     dist, pred = shortest_minutes(graph.indptr, graph.indices, graph.minutes, rows, predecessors=True)
     dest = None
     if destinations is not None:
@@ -87,8 +92,10 @@ def _nodes_of(network, graph: Graph, index: dict[str, int], key: str) -> list[in
     kind, pid = network.resolve(key)
     if kind == "station":
         if pid not in index:
-            raise ValueError(f"station {pid!r} is not in the {graph.measure} graph for modes {graph.modes} "
-                             "(an airport needs mode 'air'; a rail station mode 'rail')")
+            raise ValueError(
+                f"station {pid!r} is not in the {graph.measure} graph for modes {graph.modes} "
+                "(an airport needs mode 'air'; a rail station mode 'rail')"
+            )
         return [index[pid]]
     if graph.measure == "door":
         return [index[f"centre:{pid}"]]
@@ -101,8 +108,15 @@ class TravelTimes:
     Not built directly: use :func:`travel_times`.
     """
 
-    def __init__(self, network, graph: Graph, rows: np.ndarray, dist: np.ndarray, pred: np.ndarray,
-                 destinations: list[str] | None):
+    def __init__(
+        self,
+        network,
+        graph: Graph,
+        rows: np.ndarray,
+        dist: np.ndarray,
+        pred: np.ndarray,
+        destinations: list[str] | None,
+    ):
         self.network = network
         self.graph = graph
         self.measure = graph.measure
@@ -119,8 +133,10 @@ class TravelTimes:
         self._destinations = destinations
 
     def __repr__(self) -> str:
-        return (f"<TravelTimes {self.method} method, {self.measure} measure, modes {'+'.join(self.modes)}, network "
-                f"{self.network.label!r} on {self.network.date.isoformat()}, {len(self._rows)} origin nodes>")
+        return (
+            f"<TravelTimes {self.method} method, {self.measure} measure, modes {'+'.join(self.modes)}, network "
+            f"{self.network.label!r} on {self.network.date.isoformat()}, {len(self._rows)} origin nodes>"
+        )
 
     # -------------------------------------------------------------- single values
     def _nodes(self, key: str) -> list[int]:
@@ -155,8 +171,15 @@ class TravelTimes:
             g = self.graph
             for u, v in zip(nodes, nodes[1:]):
                 e = g.edge(u, v)
-                legs.append(Leg(str(g.node_ids[u]), str(g.node_ids[v]), EDGE_KINDS[g.edge_kind[e]],
-                                str(g.edge_via[e]), float(g.minutes[e])))
+                legs.append(
+                    Leg(
+                        str(g.node_ids[u]),
+                        str(g.node_ids[v]),
+                        EDGE_KINDS[g.edge_kind[e]],
+                        str(g.edge_via[e]),
+                        float(g.minutes[e]),
+                    )
+                )
         return Route(a, b, self.measure, tuple(legs))
 
     def from_origin(self, a: str) -> pd.Series:
@@ -164,8 +187,9 @@ class TravelTimes:
         src = self._nodes(a)
         block = self._dist[[self._row_of[s] for s in src]].min(axis=0)
         keep = self.graph.node_kind != "centre"
-        return pd.Series(block[keep], index=pd.Index(self.graph.node_ids[keep].astype(str), name="station_id"),
-                         name="minutes")
+        return pd.Series(
+            block[keep], index=pd.Index(self.graph.node_ids[keep].astype(str), name="station_id"), name="minutes"
+        )
 
     # -------------------------------------------------------------- tables
     def matrix(self, level: str = "city") -> pd.DataFrame:
@@ -174,9 +198,11 @@ class TravelTimes:
         if level == "station":
             cols = np.nonzero(g.node_kind != "centre")[0]
             rows = [k for k, r in enumerate(self._rows) if g.node_kind[r] != "centre"]
-            frame = pd.DataFrame(self._dist[np.ix_(rows, cols)],
-                                 index=pd.Index(g.node_ids[self._rows[rows]].astype(str), name="origin_id"),
-                                 columns=pd.Index(g.node_ids[cols].astype(str), name="destination_id"))
+            frame = pd.DataFrame(
+                self._dist[np.ix_(rows, cols)],
+                index=pd.Index(g.node_ids[self._rows[rows]].astype(str), name="origin_id"),
+                columns=pd.Index(g.node_ids[cols].astype(str), name="destination_id"),
+            )
         elif level == "city":
             cities = list(self.network.cities.sort_values("city_id")["city_id"])
             nodes_of = {c: self._nodes(c) for c in cities}  # resolved once per city
@@ -189,8 +215,9 @@ class TravelTimes:
                     if nodes_of[c2]:
                         out[i, j] = rowmin[nodes_of[c2]].min()
                 out[i, column[c]] = 0.0
-            frame = pd.DataFrame(out, index=pd.Index(origin_cities, name="origin_id"),
-                                 columns=pd.Index(cities, name="destination_id"))
+            frame = pd.DataFrame(
+                out, index=pd.Index(origin_cities, name="origin_id"), columns=pd.Index(cities, name="destination_id")
+            )
         else:
             raise ValueError(f"level must be 'city' or 'station', got {level!r}")
         if self._destinations is not None:

@@ -1,4 +1,5 @@
 """Scenarios: ordered modifications applied to a copy of a network."""
+
 from transit.scenarios.scenario import (
     Modification,
     Scenario,

@@ -34,6 +34,7 @@ Problems (an unknown station, line or airport, a clashing section or line, a bad
 over the whole scenario and raised together as one :class:`~transit.errors.ScenarioError`, each with
 the file and the line of its ``[[modification]]``.
 """
+
 from __future__ import annotations
 
 import copy
@@ -55,8 +56,15 @@ from transit.data.tomlsource import (
 )
 from transit.errors import NetworkDataError, Problem, ScenarioError
 
-__all__ = ["Scenario", "Modification", "load_scenario", "list_scenarios", "apply_scenarios", "scenarios_dir",
-           "MODIFICATION_TYPES"]
+__all__ = [
+    "Scenario",
+    "Modification",
+    "load_scenario",
+    "list_scenarios",
+    "apply_scenarios",
+    "scenarios_dir",
+    "MODIFICATION_TYPES",
+]
 
 
 def scenarios_dir() -> Path:
@@ -72,8 +80,10 @@ MODIFICATION_TYPES: dict[str, tuple[set[str], set[str]]] = {
     "close_section": ({"line"}, {"from", "to"}),
     "set_design_speed": ({"line", "design_kmh"}, {"from", "to"}),
     "add_station": ({"station", "name", "name_zh", "city", "lat", "lon"}, {"kind", "iata", "opened"}),
-    "add_line": ({"line", "name", "name_zh", "category", "stations", "chainage_km", "design_kmh"},
-                 {"year", "date", "on_network_date"}),
+    "add_line": (
+        {"line", "name", "name_zh", "category", "stations", "chainage_km", "design_kmh"},
+        {"year", "date", "on_network_date"},
+    ),
     "extend_line": ({"line", "stations", "chainage_km", "design_kmh"}, {"year", "date", "on_network_date"}),
     "remove_line": ({"line"}, set()),
     "add_flight": ({"from", "to", "block_minutes", "daily_frequency"}, {"basis", "valid_from", "valid_to"}),
@@ -145,17 +155,24 @@ class Scenario:
         for mod in self.modifications:
             here = _Here(self, mod, problems)
             _APPLY[mod.type](state, mod, here)
-        raise_problems(ScenarioError, problems,
-                       f"scenario {self.id!r} does not apply to network {network.label!r}: {len(problems)} problem(s)")
+        raise_problems(
+            ScenarioError,
+            problems,
+            f"scenario {self.id!r} does not apply to network {network.label!r}: {len(problems)} problem(s)",
+        )
         try:
-            return network.with_tables(label=f"{network.label}+{self.id}", meta=state.meta, scenario=self.id,
-                                       **state.tables)
+            return network.with_tables(
+                label=f"{network.label}+{self.id}", meta=state.meta, scenario=self.id, **state.tables
+            )
         except NetworkDataError as exc:
-            probs = [Problem(self.label, None, p.column, p.value, f"after applying the scenario, {p}")
-                     for p in exc.problems]
-            raise_problems(ScenarioError, probs,
-                           f"scenario {self.id!r} leaves network {network.label!r} inconsistent: "
-                           f"{len(probs)} problem(s)")
+            probs = [
+                Problem(self.label, None, p.column, p.value, f"after applying the scenario, {p}") for p in exc.problems
+            ]
+            raise_problems(
+                ScenarioError,
+                probs,
+                f"scenario {self.id!r} leaves network {network.label!r} inconsistent: {len(probs)} problem(s)",
+            )
             raise  # pragma: no cover - raise_problems raised
 
 
@@ -195,27 +212,44 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     data = src.data
     for key in data:
         if key not in ("scenario", "modification"):
-            problems.append(src.problem(src.key_line(None, key) or src.table_line(key), key, None,
-                                        "unknown top-level key; a scenario has [scenario] and [[modification]]s"))
+            problems.append(
+                src.problem(
+                    src.key_line(None, key) or src.table_line(key),
+                    key,
+                    None,
+                    "unknown top-level key; a scenario has [scenario] and [[modification]]s",
+                )
+            )
     head = data.get("scenario")
     if not isinstance(head, dict) or not head.get("name"):
-        problems.append(src.problem(src.table_line("scenario"), "name", None,
-                                    "a scenario needs a [scenario] table with name = '...'"))
+        problems.append(
+            src.problem(
+                src.table_line("scenario"), "name", None, "a scenario needs a [scenario] table with name = '...'"
+            )
+        )
         head = head if isinstance(head, dict) else {}
     mods_raw = data.get("modification")
     mods: list[Modification] = []
     if not isinstance(mods_raw, list) or not mods_raw:
-        problems.append(src.problem(None, "modification", None,
-                                    "a scenario needs at least one [[modification]] with type = '...'"))
+        problems.append(
+            src.problem(None, "modification", None, "a scenario needs at least one [[modification]] with type = '...'")
+        )
     else:
         for i, m in enumerate(mods_raw):
             mod = _parse_modification(src, m, i, problems)
             if mod is not None:
                 mods.append(mod)
     raise_problems(ScenarioError, problems, f"{len(problems)} problem(s) in scenario file {src.label}")
-    return Scenario(id=str(head.get("id") or path.stem), name=str(head["name"]), modifications=tuple(mods),
-                    name_zh=str(head.get("name_zh", "")), description=str(head.get("description", "")),
-                    path=path, label=src.label, text=src.text)
+    return Scenario(
+        id=str(head.get("id") or path.stem),
+        name=str(head["name"]),
+        modifications=tuple(mods),
+        name_zh=str(head.get("name_zh", "")),
+        description=str(head.get("description", "")),
+        path=path,
+        label=src.label,
+        text=src.text,
+    )
 
 
 def _parse_modification(src: TomlSource, m: object, i: int, problems: list[Problem]) -> Modification | None:
@@ -239,15 +273,30 @@ def _parse_modification(src: TomlSource, m: object, i: int, problems: list[Probl
     for key in sorted(required - set(m)):
         problems.append(src.problem(line, key, None, f"{mtype} needs {key} = ..."))
     if not (m.get("source") or m.get("hypothesis")):
-        problems.append(src.problem(line, "source", None,
-                                    "every modification needs source = 'document' or hypothesis = 'what is assumed'"))
+        problems.append(
+            src.problem(
+                line, "source", None, "every modification needs source = 'document' or hypothesis = 'what is assumed'"
+            )
+        )
     if mtype in _NEEDS_WHEN and sum(k in m for k in _WHEN_KEYS) != 1:
-        problems.append(src.problem(line, "year", None,
-                                    f"{mtype} needs exactly one of year = 2030, date = 2030-06-30 or "
-                                    "on_network_date = true (in service on whatever date the network stands at)"))
+        problems.append(
+            src.problem(
+                line,
+                "year",
+                None,
+                f"{mtype} needs exactly one of year = 2030, date = 2030-06-30 or "
+                "on_network_date = true (in service on whatever date the network stands at)",
+            )
+        )
     if "on_network_date" in m and m["on_network_date"] is not True:
-        problems.append(src.problem(src.key_line(line, "on_network_date"), "on_network_date", m["on_network_date"],
-                                    "can only be true; leave it out and give year or date instead"))
+        problems.append(
+            src.problem(
+                src.key_line(line, "on_network_date"),
+                "on_network_date",
+                m["on_network_date"],
+                "can only be true; leave it out and give year or date instead",
+            )
+        )
 
     def bad(key: str, message: str) -> None:
         problems.append(src.problem(src.key_line(line, key), key, m.get(key), message))
@@ -255,13 +304,21 @@ def _parse_modification(src: TomlSource, m: object, i: int, problems: list[Probl
     for key in ("line", "station", "city", "from", "to", "name", "name_zh", "key", "table", "category"):
         if key in m and (not isinstance(m[key], str) or not m[key].strip()):
             bad(key, "must be a non-empty text")
-    if "year" in m and not (isinstance(m["year"], int) and not isinstance(m["year"], bool) and 1950 <= m["year"] <= 2100):
+    if "year" in m and not (
+        isinstance(m["year"], int) and not isinstance(m["year"], bool) and 1950 <= m["year"] <= 2100
+    ):
         bad("year", "must be a year such as 2030")
     for key in ("date", "valid_from", "valid_to", "opened", "from_date"):
         if key in m and not isinstance(m[key], date):
             bad(key, "must be a TOML date without quotes, e.g. 2030-06-30")
-    for key, low, high in (("design_kmh", 30, 450), ("lat", -90, 90), ("lon", -180, 180),
-                           ("block_minutes", 10, 1200), ("daily_frequency", 0, 500), ("minutes", 1, 3000)):
+    for key, low, high in (
+        ("design_kmh", 30, 450),
+        ("lat", -90, 90),
+        ("lon", -180, 180),
+        ("block_minutes", 10, 1200),
+        ("daily_frequency", 0, 500),
+        ("minutes", 1, 3000),
+    ):
         if key in m and (isinstance(m[key], bool) or not isinstance(m[key], (int, float)) or not low <= m[key] <= high):
             bad(key, f"must be a number from {low} to {high}")
     if "stations" in m:
@@ -270,9 +327,13 @@ def _parse_modification(src: TomlSource, m: object, i: int, problems: list[Probl
             bad("stations", "must be a list of station ids")
         elif "chainage_km" in m:
             ch = m["chainage_km"]
-            if not (isinstance(ch, list) and len(ch) == len(st)
-                    and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in ch)
-                    and all(b > a for a, b in zip(ch, ch[1:])) and all(x >= 0 for x in ch)):
+            if not (
+                isinstance(ch, list)
+                and len(ch) == len(st)
+                and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in ch)
+                and all(b > a for a, b in zip(ch, ch[1:]))
+                and all(x >= 0 for x in ch)
+            ):
                 bad("chainage_km", f"must be {len(st)} increasing numbers (km), one per station")
     if mtype == "add_line" and "stations" in m and isinstance(m["stations"], list) and len(m["stations"]) < 2:
         bad("stations", "a line needs at least two stations")
@@ -344,8 +405,15 @@ class _Here:
 
     def __call__(self, key: str | None, value: object, message: str) -> None:
         shown = None if value is None else str(value)
-        self.problems.append(Problem(self.scenario.label or self.scenario.id, self._line(key), key, shown,
-                                     f"modification {self.mod.index + 1} ({self.mod.type}): {message}"))
+        self.problems.append(
+            Problem(
+                self.scenario.label or self.scenario.id,
+                self._line(key),
+                key,
+                shown,
+                f"modification {self.mod.index + 1} ({self.mod.type}): {message}",
+            )
+        )
         self.failed = True
 
     def known(self, key: str, value: str, known: Sequence[str], what: str) -> bool:
@@ -435,8 +503,9 @@ def _m_set_opening(state: _State, mod: Modification, here: _Here) -> None:
     if span is None:
         return
     mask = _split_sections(state, *span)
-    state.tables["sections"] = _set_when(state.tables["sections"], mask, _when(state, mod), state.data_as_of,
-                                         mod.reason())
+    state.tables["sections"] = _set_when(
+        state.tables["sections"], mask, _when(state, mod), state.data_as_of, mod.reason()
+    )
 
 
 def _m_open_all(state: _State, mod: Modification, here: _Here) -> None:
@@ -445,8 +514,9 @@ def _m_open_all(state: _State, mod: Modification, here: _Here) -> None:
     sec = state.tables["sections"]
     exp = sec["expected_year"]
     later = exp.isna() | (exp.fillna(0).astype(int) > when.year) | (when <= state.data_as_of)
-    state.tables["sections"] = _set_when(sec, sec["status"].isin(statuses) & later, when, state.data_as_of,
-                                         mod.reason())
+    state.tables["sections"] = _set_when(
+        sec, sec["status"].isin(statuses) & later, when, state.data_as_of, mod.reason()
+    )
 
 
 def _update_span(state: _State, mod: Modification, here: _Here, **values) -> None:
@@ -482,10 +552,24 @@ def _m_add_station(state: _State, mod: Modification, here: _Here) -> None:
         return
     if not here.known("city", v["city"], state.ids("cities", "city_id"), "city"):
         return
-    _append(state, "stations", [{
-        "station_id": v["station"], "name": v["name"], "name_zh": v["name_zh"], "city_id": v["city"],
-        "kind": v.get("kind", "rail"), "lat": float(v["lat"]), "lon": float(v["lon"]), "iata": v.get("iata"),
-        "opened": v.get("opened"), "source": mod.reason()}])
+    _append(
+        state,
+        "stations",
+        [
+            {
+                "station_id": v["station"],
+                "name": v["name"],
+                "name_zh": v["name_zh"],
+                "city_id": v["city"],
+                "kind": v.get("kind", "rail"),
+                "lat": float(v["lat"]),
+                "lon": float(v["lon"]),
+                "iata": v.get("iata"),
+                "opened": v.get("opened"),
+                "source": mod.reason(),
+            }
+        ],
+    )
 
 
 def _rail_stations(state: _State, mod: Modification, here: _Here) -> bool:
@@ -500,8 +584,13 @@ def _rail_stations(state: _State, mod: Modification, here: _Here) -> bool:
 
 def _new_section(state: _State, mod: Modification, line: str, a: str, b: str) -> dict:
     when = _when(state, mod)
-    row = {"line_id": line, "from_station_id": a, "to_station_id": b, "design_kmh": float(mod.values["design_kmh"]),
-           "source": mod.reason()}
+    row = {
+        "line_id": line,
+        "from_station_id": a,
+        "to_station_id": b,
+        "design_kmh": float(mod.values["design_kmh"]),
+        "source": mod.reason(),
+    }
     if when <= state.data_as_of:
         row.update(status="open", opened=when, expected_year=None)
     else:
@@ -520,11 +609,27 @@ def _m_add_line(state: _State, mod: Modification, here: _Here) -> None:
     if len(set(st)) != len(st):
         here("stations", ", ".join(st), "a station appears twice in the line")
         return
-    _append(state, "lines", [{"line_id": v["line"], "name": v["name"], "name_zh": v["name_zh"],
-                              "category": v["category"], "source": mod.reason()}])
-    _append(state, "line_stations", [{"line_id": v["line"], "seq": k + 1, "station_id": s,
-                                      "chainage_km": float(c), "source": mod.reason()}
-                                     for k, (s, c) in enumerate(zip(st, v["chainage_km"]))])
+    _append(
+        state,
+        "lines",
+        [
+            {
+                "line_id": v["line"],
+                "name": v["name"],
+                "name_zh": v["name_zh"],
+                "category": v["category"],
+                "source": mod.reason(),
+            }
+        ],
+    )
+    _append(
+        state,
+        "line_stations",
+        [
+            {"line_id": v["line"], "seq": k + 1, "station_id": s, "chainage_km": float(c), "source": mod.reason()}
+            for k, (s, c) in enumerate(zip(st, v["chainage_km"]))
+        ],
+    )
     _append(state, "sections", [_new_section(state, mod, v["line"], st[0], st[-1])])
 
 
@@ -538,17 +643,32 @@ def _m_extend_line(state: _State, mod: Modification, here: _Here) -> None:
     mine = ls[ls["line_id"] == v["line"]].sort_values("seq")
     clash = [s for s in v["stations"] if s in set(mine["station_id"])]
     if clash:
-        here("stations", ", ".join(clash), f"already on line '{v['line']}': a section there would clash with "
-                                           "its existing sections; extend_line adds new stations after its end")
+        here(
+            "stations",
+            ", ".join(clash),
+            f"already on line '{v['line']}': a section there would clash with "
+            "its existing sections; extend_line adds new stations after its end",
+        )
         return
     last_ch = float(mine["chainage_km"].max())
     if float(v["chainage_km"][0]) <= last_ch:
         here("chainage_km", v["chainage_km"][0], f"must continue beyond the line's last chainage, {last_ch:g} km")
         return
     last_seq, last_station = int(mine["seq"].max()), str(mine.iloc[-1]["station_id"])
-    _append(state, "line_stations", [{"line_id": v["line"], "seq": last_seq + k + 1, "station_id": s,
-                                      "chainage_km": float(c), "source": mod.reason()}
-                                     for k, (s, c) in enumerate(zip(v["stations"], v["chainage_km"]))])
+    _append(
+        state,
+        "line_stations",
+        [
+            {
+                "line_id": v["line"],
+                "seq": last_seq + k + 1,
+                "station_id": s,
+                "chainage_km": float(c),
+                "source": mod.reason(),
+            }
+            for k, (s, c) in enumerate(zip(v["stations"], v["chainage_km"]))
+        ],
+    )
     _append(state, "sections", [_new_section(state, mod, v["line"], last_station, v["stations"][-1])])
 
 
@@ -562,9 +682,14 @@ def _m_remove_line(state: _State, mod: Modification, here: _Here) -> None:
     others = ls[ls["line_id"] != line].groupby("station_id")["line_id"].apply(set).to_dict()
     pt = t["published_times"]
     if len(pt):
-        only_here = pt.apply(lambda r: r["from_station_id"] in on_line and r["to_station_id"] in on_line
-                             and not (others.get(r["from_station_id"], set()) & others.get(r["to_station_id"], set())),
-                             axis=1).astype(bool)
+        only_here = pt.apply(
+            lambda r: (
+                r["from_station_id"] in on_line
+                and r["to_station_id"] in on_line
+                and not (others.get(r["from_station_id"], set()) & others.get(r["to_station_id"], set()))
+            ),
+            axis=1,
+        ).astype(bool)
         t["published_times"] = pt[~only_here].reset_index(drop=True)
     t["lines"] = t["lines"][t["lines"]["line_id"] != line].reset_index(drop=True)
     t["line_stations"] = ls[ls["line_id"] != line].reset_index(drop=True)
@@ -582,10 +707,22 @@ def _m_add_flight(state: _State, mod: Modification, here: _Here) -> None:
     v = mod.values
     if not _airports(state, mod, here):
         return
-    _append(state, "flights", [{"from_station_id": v["from"], "to_station_id": v["to"],
-                                "block_minutes": float(v["block_minutes"]), "daily_frequency": float(v["daily_frequency"]),
-                                "basis": v.get("basis", "estimate"), "valid_from": v.get("valid_from"),
-                                "valid_to": v.get("valid_to"), "source": mod.reason()}])
+    _append(
+        state,
+        "flights",
+        [
+            {
+                "from_station_id": v["from"],
+                "to_station_id": v["to"],
+                "block_minutes": float(v["block_minutes"]),
+                "daily_frequency": float(v["daily_frequency"]),
+                "basis": v.get("basis", "estimate"),
+                "valid_from": v.get("valid_from"),
+                "valid_to": v.get("valid_to"),
+                "source": mod.reason(),
+            }
+        ],
+    )
 
 
 def _m_cut_flight(state: _State, mod: Modification, here: _Here) -> None:
@@ -594,8 +731,11 @@ def _m_cut_flight(state: _State, mod: Modification, here: _Here) -> None:
         return
     fl = state.tables["flights"]
     pair = {v["from"], v["to"]}
-    mask = fl.apply(lambda r: {r["from_station_id"], r["to_station_id"]} == pair, axis=1).astype(bool) \
-        if len(fl) else pd.Series([], dtype=bool)
+    mask = (
+        fl.apply(lambda r: {r["from_station_id"], r["to_station_id"]} == pair, axis=1).astype(bool)
+        if len(fl)
+        else pd.Series([], dtype=bool)
+    )
     if not mask.any():
         here("from", f"{v['from']}-{v['to']}", "no flight between these airports to cut")
         return
@@ -621,9 +761,20 @@ def _m_add_published_time(state: _State, mod: Modification, here: _Here) -> None
     ok = here.known("from", v["from"], rail, "rail station")
     if not (here.known("to", v["to"], rail, "rail station") and ok):
         return
-    _append(state, "published_times", [{"from_station_id": v["from"], "to_station_id": v["to"],
-                                        "minutes": float(v["minutes"]), "train": v.get("train"),
-                                        "valid_from": v["valid_from"], "source": mod.reason()}])
+    _append(
+        state,
+        "published_times",
+        [
+            {
+                "from_station_id": v["from"],
+                "to_station_id": v["to"],
+                "minutes": float(v["minutes"]),
+                "train": v.get("train"),
+                "valid_from": v["valid_from"],
+                "source": mod.reason(),
+            }
+        ],
+    )
 
 
 def _m_set_parameter(state: _State, mod: Modification, here: _Here) -> None:
@@ -633,8 +784,11 @@ def _m_set_parameter(state: _State, mod: Modification, here: _Here) -> None:
         here.known("key", v["key"], sorted(table), f"key of [{v['table']}] in network.toml")
         return
     old = table[v["key"]]
-    if isinstance(old, (int, float)) and not isinstance(old, bool) and \
-            (isinstance(v["value"], bool) or not isinstance(v["value"], (int, float))):
+    if (
+        isinstance(old, (int, float))
+        and not isinstance(old, bool)
+        and (isinstance(v["value"], bool) or not isinstance(v["value"], (int, float)))
+    ):
         here("value", v["value"], f"[{v['table']}] {v['key']} is a number ({old!r}); give a number")
         return
     table[v["key"]] = v["value"]

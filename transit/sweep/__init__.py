@@ -7,9 +7,9 @@
 >>> result.frame.groupby("combination").size().tolist()
 [10, 10]
 """
+
 from transit.sweep.projects import Project, candidate_projects, planned_projects, project_from_modifications
 from transit.sweep.run import sweep
 from transit.sweep.summary import SweepResult
 
-__all__ = ["sweep", "SweepResult", "Project", "candidate_projects", "planned_projects",
-           "project_from_modifications"]
+__all__ = ["sweep", "SweepResult", "Project", "candidate_projects", "planned_projects", "project_from_modifications"]

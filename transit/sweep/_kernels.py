@@ -16,6 +16,7 @@ subset of them on. Conventions (those of :mod:`transit.routing._kernels`):
 Every parameter is an argument; no globals, no objects. The kernels release the GIL, so a thread
 pool (Dask's local scheduler) runs chunks of combinations in parallel.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -126,9 +127,27 @@ def _search(indptr, indices, weights, enabled, sources, is_watch, n_watch, dist,
 
 
 @njit(cache=True, nogil=True)
-def masked_minutes(indptr, indices, weights, edge_key, edge_states, edge_rail, node_fixed, key_indptr,
-                   key_projects, combos, group_var_indptr, group_var_nodes, group_set_base, set_indptr,
-                   set_nodes, watch, report_nodes, out, served_out):
+def masked_minutes(
+    indptr,
+    indices,
+    weights,
+    edge_key,
+    edge_states,
+    edge_rail,
+    node_fixed,
+    key_indptr,
+    key_projects,
+    combos,
+    group_var_indptr,
+    group_var_nodes,
+    group_set_base,
+    set_indptr,
+    set_nodes,
+    watch,
+    report_nodes,
+    out,
+    served_out,
+):
     """Shortest minutes from groups of source nodes to watched nodes, for each combination.
 
     A group (an origin place) stands for a set of nodes that depends on which of its *variable*
@@ -171,7 +190,6 @@ def masked_minutes(indptr, indices, weights, edge_key, edge_states, edge_rail, n
             if hi == lo:
                 out[i, g, :] = np.inf
                 continue
-            _search(indptr, indices, weights, enabled, set_nodes[lo:hi], is_watch, n_watch, dist, done,
-                    heap_d, heap_v)
+            _search(indptr, indices, weights, enabled, set_nodes[lo:hi], is_watch, n_watch, dist, done, heap_d, heap_v)
             for j in range(watch.shape[0]):
                 out[i, g, j] = dist[watch[j]]

@@ -29,6 +29,7 @@ pattern of the city's stations whose service varies, with the network's own rule
 Only the static method in the station measure is incremental; a door-measure goal is evaluated by
 the naive loop (``evaluation = "naive"`` in the result).
 """
+
 from __future__ import annotations
 
 import math
@@ -43,8 +44,18 @@ from transit.modes import normalise_measure, normalise_modes
 from transit.routing.graph import _rail_edges
 from transit.sweep import _kernels
 
-__all__ = ["GoalPlan", "SweepModel", "NaiveModel", "goal_plan", "build_model", "evaluate_chunk",
-           "apply_combination", "naive_minutes", "MAX_PROJECTS_PER_KEY", "MAX_VARIABLE_STATIONS"]
+__all__ = [
+    "GoalPlan",
+    "SweepModel",
+    "NaiveModel",
+    "goal_plan",
+    "build_model",
+    "evaluate_chunk",
+    "apply_combination",
+    "naive_minutes",
+    "MAX_PROJECTS_PER_KEY",
+    "MAX_VARIABLE_STATIONS",
+]
 
 #: Edge state sets are 64-bit: at most this many projects may touch one line or flight pair.
 MAX_PROJECTS_PER_KEY = 6
@@ -63,15 +74,15 @@ class GoalPlan:
     """
 
     goal_id: str
-    tiers: tuple[str, ...]                 # tier id of each target
-    tier_within: tuple[float, ...]         # minutes limit of each target's tier
-    targets: tuple[str, ...]               # target id of each target
+    tiers: tuple[str, ...]  # tier id of each target
+    tier_within: tuple[float, ...]  # minutes limit of each target's tier
+    targets: tuple[str, ...]  # target id of each target
     quantifiers: tuple[str, ...]
     shares: tuple[float | None, ...]
     pairs: tuple[tuple[tuple[str, str], ...], ...]
-    modes: tuple[tuple[str, ...], ...]     # of each target's tier
+    modes: tuple[tuple[str, ...], ...]  # of each target's tier
     measures: tuple[str, ...]
-    base_minutes: tuple[float, ...]        # check_goal's minutes on the base network
+    base_minutes: tuple[float, ...]  # check_goal's minutes on the base network
     city_stations: str = "central"
     station_overrides: dict = field(default_factory=dict)
 
@@ -96,9 +107,20 @@ def goal_plan(goal, base_net) -> GoalPlan:
             measures.append(str(tier.measure))
             minutes.append(float(t.minutes))
     g = report.goal
-    return GoalPlan(g.id, tuple(tiers), tuple(within), tuple(targets), tuple(quants), tuple(shares),
-                    tuple(pairs), tuple(modes), tuple(measures), tuple(minutes),
-                    g.city_stations, dict(g.stations))
+    return GoalPlan(
+        g.id,
+        tuple(tiers),
+        tuple(within),
+        tuple(targets),
+        tuple(quants),
+        tuple(shares),
+        tuple(pairs),
+        tuple(modes),
+        tuple(measures),
+        tuple(minutes),
+        g.city_stations,
+        dict(g.stations),
+    )
 
 
 def decide(times: np.ndarray, quantifier: str, share: float | None) -> np.ndarray:
@@ -134,9 +156,11 @@ def apply_combination(base_net, projects, combo: int):
             net = p.scenario.apply(net)
         except ScenarioError as exc:
             on = [q.id for q in combination_projects(combo, projects)]
-            raise SweepError(f"project {p.id!r} does not apply after {', '.join(on[:on.index(p.id)]) or 'nothing'} "
-                             f"(combination {', '.join(on)}): {exc}; projects that need each other "
-                             "belong in one project") from None
+            raise SweepError(
+                f"project {p.id!r} does not apply after {', '.join(on[: on.index(p.id)]) or 'nothing'} "
+                f"(combination {', '.join(on)}): {exc}; projects that need each other "
+                "belong in one project"
+            ) from None
     return net
 
 
@@ -196,8 +220,7 @@ def project_keys(projects, full_tables: dict) -> list[set[str]]:
         keys: set[str] = set()
         for m in p.modifications:
             v = m.values
-            if m.type in ("set_opening", "close_section", "set_design_speed", "add_line", "extend_line",
-                          "remove_line"):
+            if m.type in ("set_opening", "close_section", "set_design_speed", "add_line", "extend_line", "remove_line"):
                 keys.add(_line_key(v["line"]))
             elif m.type == "open_all":
                 statuses = set(v.get("statuses", ["construction", "planned"])) - {"open"}
@@ -238,9 +261,9 @@ class SweepModel:
     key_projects: np.ndarray
     origin_places: tuple[str, ...]
     dest_places: tuple[str, ...]
-    place_var: dict            # place -> int64 array of its stations whose service varies
-    place_sets: dict           # place -> list over patterns of int32 arrays of the nodes standing for it
-    watch: np.ndarray          # nodes whose minutes the kernel returns
+    place_var: dict  # place -> int64 array of its stations whose service varies
+    place_sets: dict  # place -> list over patterns of int32 arrays of the nodes standing for it
+    watch: np.ndarray  # nodes whose minutes the kernel returns
     covering: tuple[int, ...] = ()
     stats: dict = field(default_factory=dict)
     _tables: dict = field(default_factory=dict, repr=False)
@@ -256,8 +279,7 @@ class SweepModel:
             var = [self.place_var[p] for p in groups]
             sets = [s for p in groups for s in self.place_sets[p]]
             base = np.cumsum([0] + [len(self.place_sets[p]) for p in groups[:-1]]) if groups else np.zeros(0)
-            report = np.unique(np.concatenate([self.place_var[p] for p in self.dest_places]
-                                              or [np.zeros(0, np.int64)]))
+            report = np.unique(np.concatenate([self.place_var[p] for p in self.dest_places] or [np.zeros(0, np.int64)]))
             self._tables["kernel"] = {
                 "group_var_indptr": np.cumsum([0] + [len(v) for v in var]).astype(np.int64),
                 "group_var_nodes": (np.concatenate(var) if var else np.zeros(0)).astype(np.int32),
@@ -351,8 +373,10 @@ def build_model(goal, base_net, projects, plan: GoalPlan) -> SweepModel:
     measures = {normalise_measure(m) for m in plan.measures} or {normalise_measure("station")}
     modes = {normalise_modes(m) for m in plan.modes} or {normalise_modes("rail")}
     if measures != {normalise_measure("station")}:
-        raise NotIncremental(f"measure {sorted(str(m) for m in measures)}: incremental sweeps take the station "
-                             "measure only (door access depends on every station in service)")
+        raise NotIncremental(
+            f"measure {sorted(str(m) for m in measures)}: incremental sweeps take the station "
+            "measure only (door access depends on every station in service)"
+        )
     if len(modes) != 1:
         raise NotIncremental("the goal's tiers use different modes")
     (mode,) = modes
@@ -365,7 +389,7 @@ def build_model(goal, base_net, projects, plan: GoalPlan) -> SweepModel:
         everything |= {_flight_key(r.from_station_id, r.to_station_id) for r in full["flights"].itertuples()}
     key_projects: dict[str, list[int]] = {k: [] for k in sorted(everything)}
     for j, ks in enumerate(keys_of):
-        for k in (everything if "*" in ks else ks):
+        for k in everything if "*" in ks else ks:
             key_projects[k].append(j)
     crowded = {k: ps for k, ps in key_projects.items() if len(ps) > MAX_PROJECTS_PER_KEY}
     if crowded:
@@ -464,30 +488,54 @@ def build_model(goal, base_net, projects, plan: GoalPlan) -> SweepModel:
         sets = []
         for code in range(1 << len(var)):
             served = set(fixed) | {s for j, s in enumerate(var) if (code >> j) & 1}
-            sets.append(np.array(sorted(index[s] for s in _standing_for(base_net, plan, p, stations, served, air)
-                                        if s in index), dtype=np.int32))
+            sets.append(
+                np.array(
+                    sorted(index[s] for s in _standing_for(base_net, plan, p, stations, served, air) if s in index),
+                    dtype=np.int32,
+                )
+            )
         place_var[p] = np.array([index[s] for s in var], dtype=np.int64)
         place_sets[p] = sets
 
     origin_places = tuple(sorted({o for ps in plan.pairs for o, _d in ps}))
     dest_places = tuple(sorted({d for ps in plan.pairs for _o, d in ps}))
-    watch = np.unique(np.concatenate([np.concatenate(place_sets[d]) if place_sets[d] else np.zeros(0, np.int32)
-                                      for d in dest_places] or [np.zeros(0, np.int32)])).astype(np.int64)
+    watch = np.unique(
+        np.concatenate(
+            [np.concatenate(place_sets[d]) if place_sets[d] else np.zeros(0, np.int32) for d in dest_places]
+            or [np.zeros(0, np.int32)]
+        )
+    ).astype(np.int64)
     return SweepModel(
-        plan=plan, n_projects=len(projects), node_ids=node_ids, indptr=indptr,
+        plan=plan,
+        n_projects=len(projects),
+        node_ids=node_ids,
+        indptr=indptr,
         indices=np.ascontiguousarray(np.array(rows_v, dtype=np.int32)[order]),
         weights=np.ascontiguousarray(np.array(rows_w, dtype=np.float64)[order]),
-        edge_key=edge_key, edge_states=edge_states, edge_rail=edge_rail, node_fixed=node_fixed,
-        key_ids=key_ids, key_indptr=key_indptr, key_projects=key_proj, origin_places=origin_places,
-        dest_places=dest_places, place_var=place_var, place_sets=place_sets, watch=watch,
+        edge_key=edge_key,
+        edge_states=edge_states,
+        edge_rail=edge_rail,
+        node_fixed=node_fixed,
+        key_ids=key_ids,
+        key_indptr=key_indptr,
+        key_projects=key_proj,
+        origin_places=origin_places,
+        dest_places=dest_places,
+        place_var=place_var,
+        place_sets=place_sets,
+        watch=watch,
         covering=tuple(covering),
-        stats={"covering_combinations": len(covering), "keys_touched": len(touched),
-               "max_projects_per_key": max((len(ps) for ps in touched.values()), default=0)},
+        stats={
+            "covering_combinations": len(covering),
+            "keys_touched": len(touched),
+            "max_projects_per_key": max((len(ps) for ps in touched.values()), default=0),
+        },
     )
 
 
-def _standing_for(base_net, plan: GoalPlan, city: str, stations: pd.DataFrame, served: set[str],
-                  air: bool) -> list[str]:
+def _standing_for(
+    base_net, plan: GoalPlan, city: str, stations: pd.DataFrame, served: set[str], air: bool
+) -> list[str]:
     """The stations that stand for ``city`` when exactly ``served`` of its stations are in service.
 
     The rule of :func:`transit.goals.spec.city_station_sets` and ``Network.city_stations``:
@@ -520,10 +568,27 @@ def evaluate_chunk(model: SweepModel, combos: np.ndarray) -> np.ndarray:
     k = model.kernel_tables()
     out = np.empty((c, len(groups), len(model.watch)), dtype=np.float64)
     served = np.zeros((c, len(k["report_nodes"])), dtype=np.uint8)
-    _kernels.masked_minutes(model.indptr, model.indices, model.weights, model.edge_key, model.edge_states,
-                            model.edge_rail, model.node_fixed, model.key_indptr, model.key_projects, combos,
-                            k["group_var_indptr"], k["group_var_nodes"], k["group_set_base"], k["set_indptr"],
-                            k["set_nodes"], k["watch"], k["report_nodes"], out, served)
+    _kernels.masked_minutes(
+        model.indptr,
+        model.indices,
+        model.weights,
+        model.edge_key,
+        model.edge_states,
+        model.edge_rail,
+        model.node_fixed,
+        model.key_indptr,
+        model.key_projects,
+        combos,
+        k["group_var_indptr"],
+        k["group_var_nodes"],
+        k["group_set_base"],
+        k["set_indptr"],
+        k["set_nodes"],
+        k["watch"],
+        k["report_nodes"],
+        out,
+        served,
+    )
     report_col = {int(x): j for j, x in enumerate(k["report_nodes"])}
     codes = {}
     for p in model.dest_places:

@@ -9,6 +9,7 @@ modification type and needs nothing new here.
 :func:`candidate_projects` turns ``"all-planned"`` or a list of names, dicts and projects into
 projects, checking every one against the network and reporting every problem at once.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -64,16 +65,26 @@ class Project:
 
     def to_dict(self) -> dict:
         """JSON-ready: id, label, kind, expected_year and the modifications as written."""
-        return {"id": self.id, "label": self.label, "kind": self.kind, "expected_year": self.expected_year,
-                "modifications": [_jsonable(m.values) for m in self.modifications]}
+        return {
+            "id": self.id,
+            "label": self.label,
+            "kind": self.kind,
+            "expected_year": self.expected_year,
+            "modifications": [_jsonable(m.values) for m in self.modifications],
+        }
 
 
 def _jsonable(values: Mapping) -> dict:
     return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}
 
 
-def project_from_modifications(modifications: Iterable[Mapping] | Mapping, *, label: str | None = None,
-                               expected_year: int | None = None, project_id: str | None = None) -> Project:
+def project_from_modifications(
+    modifications: Iterable[Mapping] | Mapping,
+    *,
+    label: str | None = None,
+    expected_year: int | None = None,
+    project_id: str | None = None,
+) -> Project:
     """A project from modifications written inline, checked as a scenario file's would be.
 
     Parameters
@@ -99,8 +110,9 @@ def project_from_modifications(modifications: Iterable[Mapping] | Mapping, *, la
     ('user:set_design_speed-hangyong_hsr', 'set_design_speed')
     """
     mods = [modifications] if isinstance(modifications, Mapping) else list(modifications)
-    default_label = ", ".join(f"{m.get('type', '?')} {m.get('line', '')}".strip() for m in mods
-                              if isinstance(m, Mapping))
+    default_label = ", ".join(
+        f"{m.get('type', '?')} {m.get('line', '')}".strip() for m in mods if isinstance(m, Mapping)
+    )
     label = label or default_label or "inline modifications"
     pid = project_id or f"user:{_SLUG.sub('-', label.lower().replace(' ', '-')).strip('-')}"
     where = f"project {pid!r}"
@@ -116,8 +128,9 @@ def project_from_modifications(modifications: Iterable[Mapping] | Mapping, *, la
     if not mods:
         problems.append(Problem(where, None, "modifications", None, "a project needs at least one modification"))
     if problems:
-        raise SweepError(f"{len(problems)} problem(s) in {where}:\n" + "\n".join(f"  - {p.describe('key')}"
-                                                                                 for p in problems))
+        raise SweepError(
+            f"{len(problems)} problem(s) in {where}:\n" + "\n".join(f"  - {p.describe('key')}" for p in problems)
+        )
     scenario = Scenario(id=pid, name=label, modifications=tuple(parsed), label=where)
     return Project(pid, label, scenario, expected_year, "user")
 
@@ -143,10 +156,17 @@ def planned_projects(network) -> list[Project]:
             pid = f"line:{line_id}" if len(years) == 1 else f"line:{line_id}@{year or 'unscheduled'}"
             status = "/".join(sorted(set(part["status"])))
             label = f"{names.get(line_id, line_id)} ({status}, {year or 'no year'})"
-            mods = [{"type": "set_opening", "line": line_id, "from": r.from_station_id, "to": r.to_station_id,
-                     "on_network_date": True,
-                     "hypothesis": f"sweep project {pid}: in service on the sweep's date (sections.csv: {r.source})"}
-                    for r in part.itertuples()]
+            mods = [
+                {
+                    "type": "set_opening",
+                    "line": line_id,
+                    "from": r.from_station_id,
+                    "to": r.to_station_id,
+                    "on_network_date": True,
+                    "hypothesis": f"sweep project {pid}: in service on the sweep's date (sections.csv: {r.source})",
+                }
+                for r in part.itertuples()
+            ]
             p = project_from_modifications(mods, label=label, expected_year=year, project_id=pid)
             out.append(Project(p.id, p.label, p.scenario, year, "line"))
     return out
@@ -171,8 +191,13 @@ def _scenario_year(network, scenario: Scenario) -> int | None:
 
 
 def _scenario_project(network, scenario: Scenario) -> Project:
-    return Project(f"scenario:{scenario.id}", f"{scenario.name} (scenario)", scenario,
-                   _scenario_year(network, scenario), "scenario")
+    return Project(
+        f"scenario:{scenario.id}",
+        f"{scenario.name} (scenario)",
+        scenario,
+        _scenario_year(network, scenario),
+        "scenario",
+    )
 
 
 def candidate_projects(network, projects="all-planned") -> list[Project]:
@@ -223,13 +248,17 @@ def candidate_projects(network, projects="all-planned") -> list[Project]:
     if not problems:
         problems.extend(_check_apply(network, result))
     if problems:
-        raise SweepError(f"{len(problems)} problem(s) with the sweep's projects:\n"
-                         + "\n".join("  - " + p.replace("\n", "\n    ") for p in problems))
+        raise SweepError(
+            f"{len(problems)} problem(s) with the sweep's projects:\n"
+            + "\n".join("  - " + p.replace("\n", "\n    ") for p in problems)
+        )
     if not result:
         raise SweepError("no projects to sweep: give at least one (e.g. projects='all-planned')")
     if len(result) > MAX_PROJECTS:
-        raise SweepError(f"{len(result)} projects is more than the {MAX_PROJECTS} a sweep takes; "
-                         "merge some into one project or sweep a subset")
+        raise SweepError(
+            f"{len(result)} projects is more than the {MAX_PROJECTS} a sweep takes; "
+            "merge some into one project or sweep a subset"
+        )
     return result
 
 
@@ -242,16 +271,25 @@ def _resolve(item, network, planned, by_id, by_line, bundled) -> list[Project]:
         if "modifications" in item:
             extra = set(item) - {"modifications", "label", "expected_year", "id"}
             if extra:
-                raise SweepError(f"project {item.get('label', '?')!r}: unknown keys {sorted(extra)}; a project "
-                                 "dict has modifications, label, expected_year and id")
-            return [project_from_modifications(item["modifications"], label=item.get("label"),
-                                               expected_year=item.get("expected_year"), project_id=item.get("id"))]
+                raise SweepError(
+                    f"project {item.get('label', '?')!r}: unknown keys {sorted(extra)}; a project "
+                    "dict has modifications, label, expected_year and id"
+                )
+            return [
+                project_from_modifications(
+                    item["modifications"],
+                    label=item.get("label"),
+                    expected_year=item.get("expected_year"),
+                    project_id=item.get("id"),
+                )
+            ]
         return [project_from_modifications(item)]
     if isinstance(item, Path) or (isinstance(item, str) and item.endswith(".toml")):
         return [_scenario_project(network, load_scenario(item))]
     if not isinstance(item, str):
-        raise SweepError(f"a project is a name, a dict of modifications, a Scenario or a Project, "
-                         f"not {type(item).__name__}")
+        raise SweepError(
+            f"a project is a name, a dict of modifications, a Scenario or a Project, not {type(item).__name__}"
+        )
     name = item.strip()
     if name == "all-planned":
         return list(planned)
@@ -268,9 +306,11 @@ def _resolve(item, network, planned, by_id, by_line, bundled) -> list[Project]:
     close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
     lines = set(network.tables["lines"]["line_id"])
-    why = (f" (line {name!r} is fully open already: write a modification for it instead)" if name in lines else "")
-    raise SweepError(f"unknown project {name!r}{why}: give a line under construction or planned, a project id "
-                     f"(line:..., scenario:...), a bundled scenario, 'all-planned' or 'all'{hint}")
+    why = f" (line {name!r} is fully open already: write a modification for it instead)" if name in lines else ""
+    raise SweepError(
+        f"unknown project {name!r}{why}: give a line under construction or planned, a project id "
+        f"(line:..., scenario:...), a bundled scenario, 'all-planned' or 'all'{hint}"
+    )
 
 
 def _check_apply(network, projects: list[Project]) -> list[str]:

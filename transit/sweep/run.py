@@ -6,6 +6,7 @@ locally, ``client.scatter(..., broadcast=True)`` on a cluster. Tasks are chunks 
 ascending order; results are put back in that order, so every scheduler gives the same frame, row
 for row.
 """
+
 from __future__ import annotations
 
 import time
@@ -61,8 +62,10 @@ def combinations(k: int, sample: int | None = None, seed: int = 0) -> np.ndarray
             raise SweepError(f"sample must be a whole number of combinations, at least 2, got {sample!r}")
     if sample is None or sample >= total:
         if k > MAX_FULL_PROJECTS:
-            raise SweepError(f"{k} projects make {total:,} combinations, more than a full sweep takes "
-                             f"(2**{MAX_FULL_PROJECTS}); pass sample=N for a seeded sample of N")
+            raise SweepError(
+                f"{k} projects make {total:,} combinations, more than a full sweep takes "
+                f"(2**{MAX_FULL_PROJECTS}); pass sample=N for a seeded sample of N"
+            )
         return np.arange(total, dtype=np.int64)
     # random combinations, each with its k one-project neighbours, so that marginal minutes are
     # paired differences; the base and the combination of every project are always in
@@ -85,9 +88,21 @@ def _naive_chunk(model: ev.NaiveModel, combos: np.ndarray) -> np.ndarray:
     return ev.naive_minutes(model, combos)
 
 
-def sweep(goal, network, projects="all-planned", *, base=None, sample: int | None = None, seed: int = 0,
-          scheduler: str | None = None, client=None, method: str = "static", progress: bool = False,
-          chunk_size: int | None = None, incremental: bool = True) -> SweepResult:
+def sweep(
+    goal,
+    network,
+    projects="all-planned",
+    *,
+    base=None,
+    sample: int | None = None,
+    seed: int = 0,
+    scheduler: str | None = None,
+    client=None,
+    method: str = "static",
+    progress: bool = False,
+    chunk_size: int | None = None,
+    incremental: bool = True,
+) -> SweepResult:
     """Evaluate a goal for every combination of candidate projects (or a seeded sample of them).
 
     Parameters
@@ -146,15 +161,29 @@ def sweep(goal, network, projects="all-planned", *, base=None, sample: int | Non
     if client is None and scheduler is not None and str(scheduler) not in LOCAL_SCHEDULERS:
         own_client = _connect(str(scheduler))  # before any work: an unreachable address fails at once
     try:
-        return _sweep(goal, network, projects, base, sample, seed, scheduler, client or own_client, m, progress,
-                      chunk_size, incremental, t0)
+        return _sweep(
+            goal,
+            network,
+            projects,
+            base,
+            sample,
+            seed,
+            scheduler,
+            client or own_client,
+            m,
+            progress,
+            chunk_size,
+            incremental,
+            t0,
+        )
     finally:
         if own_client is not None:
             own_client.close()
 
 
-def _sweep(goal, network, projects, base, sample, seed, scheduler, client, m, progress, chunk_size,
-           incremental, t0) -> SweepResult:
+def _sweep(
+    goal, network, projects, base, sample, seed, scheduler, client, m, progress, chunk_size, incremental, t0
+) -> SweepResult:
     if not isinstance(goal, transit.Goal):
         goal = transit.load_goal(goal)
     base_net = network if base is None else network.as_of(base)
@@ -180,12 +209,14 @@ def _sweep(goal, network, projects, base, sample, seed, scheduler, client, m, pr
         func, chunk = _naive_chunk, chunk_size or 4
     else:
         func, chunk = ev.evaluate_chunk, chunk_size or DEFAULT_CHUNK
-        note = (f"union graph of {model.n_nodes} nodes and {model.n_edges} edges from "
-                f"{model.stats['covering_combinations']} networks")
+        note = (
+            f"union graph of {model.n_nodes} nodes and {model.n_edges} edges from "
+            f"{model.stats['covering_combinations']} networks"
+        )
     timings["model_s"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    chunks = [combos[i:i + chunk] for i in range(0, len(combos), chunk)]
+    chunks = [combos[i : i + chunk] for i in range(0, len(combos), chunk)]
     parts, where = _run(func, model, chunks, scheduler, client, progress)
     minutes = np.concatenate(parts, axis=0) if parts else np.zeros((0, plan.n_targets))
     timings["evaluate_s"] = time.perf_counter() - t
@@ -194,18 +225,35 @@ def _sweep(goal, network, projects, base, sample, seed, scheduler, client, m, pr
     if isinstance(model, ev.SweepModel) and len(combos) and combos[0] == 0:
         base_row = np.array(plan.base_minutes)
         if not np.array_equal(minutes[0], base_row):
-            bad = [f"{plan.tiers[i]}/{plan.targets[i]}: {minutes[0, i]!r} against check_goal's {base_row[i]!r}"
-                   for i in range(plan.n_targets) if minutes[0, i] != base_row[i]]
-            raise RuntimeError("incremental sweep does not reproduce check_goal on the base network "
-                               f"(a bug; pass incremental=False meanwhile): {'; '.join(bad)}")
+            bad = [
+                f"{plan.tiers[i]}/{plan.targets[i]}: {minutes[0, i]!r} against check_goal's {base_row[i]!r}"
+                for i in range(plan.n_targets)
+                if minutes[0, i] != base_row[i]
+            ]
+            raise RuntimeError(
+                "incremental sweep does not reproduce check_goal on the base network "
+                f"(a bug; pass incremental=False meanwhile): {'; '.join(bad)}"
+            )
     name = goal.name
     return SweepResult(
-        goal_id=goal.id, goal_name=name, base_date=base_net.date if isinstance(base_net.date, date) else base_net.date,
-        method=str(m), evaluation="incremental" if isinstance(model, ev.SweepModel) else "naive",
-        projects=list(projects), combos=combos, minutes=minutes, plan=plan,
-        sample=({"n": int(len(combos)), "seed": int(seed), "of": 1 << len(projects)}
-                if sample is not None and len(combos) < (1 << len(projects)) else None),
-        evaluation_note=note, scheduler=where, timings_s=timings)
+        goal_id=goal.id,
+        goal_name=name,
+        base_date=base_net.date if isinstance(base_net.date, date) else base_net.date,
+        method=str(m),
+        evaluation="incremental" if isinstance(model, ev.SweepModel) else "naive",
+        projects=list(projects),
+        combos=combos,
+        minutes=minutes,
+        plan=plan,
+        sample=(
+            {"n": int(len(combos)), "seed": int(seed), "of": 1 << len(projects)}
+            if sample is not None and len(combos) < (1 << len(projects))
+            else None
+        ),
+        evaluation_note=note,
+        scheduler=where,
+        timings_s=timings,
+    )
 
 
 def _run(func, model, chunks, scheduler, client, progress) -> tuple[list[np.ndarray], str]:
@@ -231,10 +279,13 @@ def _connect(address: str):
     except (OSError, TimeoutError) as exc:
         raise SchedulerUnreachableError(
             f"cannot reach a Dask scheduler at {address!r} ({type(exc).__name__}: {exc}); start one "
-            "(dask scheduler, dask worker ADDRESS) or leave scheduler out to run on this machine") from None
+            "(dask scheduler, dask worker ADDRESS) or leave scheduler out to run on this machine"
+        ) from None
     except ValueError as exc:
-        raise SchedulerUnreachableError(f"{address!r} is not a Dask scheduler address ({exc}); give "
-                                        "tcp://HOST:PORT, or one of " + ", ".join(LOCAL_SCHEDULERS)) from None
+        raise SchedulerUnreachableError(
+            f"{address!r} is not a Dask scheduler address ({exc}); give "
+            "tcp://HOST:PORT, or one of " + ", ".join(LOCAL_SCHEDULERS)
+        ) from None
 
 
 def _run_distributed(func, model, chunks, client, progress) -> list[np.ndarray]:

@@ -13,6 +13,7 @@ Definitions (also in ``docs/sweep.md``):
   where both times are finite. In a sample, over the pairs that are both in the sample, or, where
   none is, the difference of the mean finite minutes of the sampled combinations without and with it.
 """
+
 from __future__ import annotations
 
 import json
@@ -96,10 +97,15 @@ class SweepResult:
     _frame: pd.DataFrame | None = field(default=None, repr=False)
 
     def __repr__(self) -> str:
-        what = (f"a seeded sample of {len(self.combos)} of {self.sample['of']}" if self.sample
-                else f"all {len(self.combos)}")
-        return (f"<SweepResult {self.goal_id} on {self.base_date.isoformat()}: {len(self.projects)} projects, "
-                f"{what} combinations, method {self.method}, {self.evaluation}>")
+        what = (
+            f"a seeded sample of {len(self.combos)} of {self.sample['of']}"
+            if self.sample
+            else f"all {len(self.combos)}"
+        )
+        return (
+            f"<SweepResult {self.goal_id} on {self.base_date.isoformat()}: {len(self.projects)} projects, "
+            f"{what} combinations, method {self.method}, {self.evaluation}>"
+        )
 
     # ------------------------------------------------------------------ basics
     @property
@@ -140,19 +146,23 @@ class SweepResult:
             n_c, n_t = self.minutes.shape
             labels = [self.combination_label(c) for c in self.combos]
             years = self.combination_years()
-            self._frame = pd.DataFrame({
-                "combination": np.repeat(self.combos, n_t),
-                "projects": pd.Categorical.from_codes(np.repeat(np.arange(n_c), n_t), categories=labels),
-                "n_projects": np.repeat(self.n_projects, n_t),
-                "year": pd.array(np.repeat(years, n_t), dtype="Int64") if n_c else pd.array([], dtype="Int64"),
-                "tier": pd.Categorical.from_codes(np.tile(_codes(self.plan.tiers), n_c),
-                                                  categories=list(dict.fromkeys(self.plan.tiers))),
-                "target": pd.Categorical.from_codes(np.tile(_codes(self.plan.targets), n_c),
-                                                    categories=list(dict.fromkeys(self.plan.targets))),
-                "within_minutes": np.tile(np.array(self.plan.tier_within), n_c),
-                "minutes": self.minutes.reshape(-1),
-                "met": self.met.reshape(-1),
-            })
+            self._frame = pd.DataFrame(
+                {
+                    "combination": np.repeat(self.combos, n_t),
+                    "projects": pd.Categorical.from_codes(np.repeat(np.arange(n_c), n_t), categories=labels),
+                    "n_projects": np.repeat(self.n_projects, n_t),
+                    "year": pd.array(np.repeat(years, n_t), dtype="Int64") if n_c else pd.array([], dtype="Int64"),
+                    "tier": pd.Categorical.from_codes(
+                        np.tile(_codes(self.plan.tiers), n_c), categories=list(dict.fromkeys(self.plan.tiers))
+                    ),
+                    "target": pd.Categorical.from_codes(
+                        np.tile(_codes(self.plan.targets), n_c), categories=list(dict.fromkeys(self.plan.targets))
+                    ),
+                    "within_minutes": np.tile(np.array(self.plan.tier_within), n_c),
+                    "minutes": self.minutes.reshape(-1),
+                    "met": self.met.reshape(-1),
+                }
+            )
         return self._frame
 
     def _columns(self):
@@ -261,6 +271,7 @@ class SweepResult:
             Include ``combinations`` (ids, their projects' indices and minutes, one list per
             combination in target order); default when there are at most 65,536.
         """
+
         def num(x):
             return None if x is None or (isinstance(x, float) and not math.isfinite(x)) else round(float(x), 2)
 
@@ -268,19 +279,33 @@ class SweepResult:
         smallest = self.smallest_sets()
         earliest = self.earliest_year()
         out = {
-            "goal": self.goal_id, "goal_name": self.goal_name, "base_date": self.base_date.isoformat(),
-            "method": self.method, "evaluation": self.evaluation, "evaluation_note": self.evaluation_note,
+            "goal": self.goal_id,
+            "goal_name": self.goal_name,
+            "base_date": self.base_date.isoformat(),
+            "method": self.method,
+            "evaluation": self.evaluation,
+            "evaluation_note": self.evaluation_note,
             "scheduler": self.scheduler,
-            "sample": self.sample, "n_combinations": int(len(self.combos)),
+            "sample": self.sample,
+            "n_combinations": int(len(self.combos)),
             "projects": [p.to_dict() for p in self.projects],
-            "targets": [{"tier": t, "target": g, "within_minutes": w}
-                        for t, g, w in zip(self.plan.tiers, self.plan.targets, self.plan.tier_within)],
-            "smallest_sets": [{**r, "sets": [list(s) for s in r["sets"]], "n_sets": int(r["n_sets"]),
-                               "n_projects": None if pd.isna(r["n_projects"]) else int(r["n_projects"])}
-                              for r in smallest.to_dict("records")],
-            "earliest_year": [{**r, "projects": list(r["projects"]),
-                               "year": None if pd.isna(r["year"]) else int(r["year"])}
-                              for r in earliest.to_dict("records")],
+            "targets": [
+                {"tier": t, "target": g, "within_minutes": w}
+                for t, g, w in zip(self.plan.tiers, self.plan.targets, self.plan.tier_within)
+            ],
+            "smallest_sets": [
+                {
+                    **r,
+                    "sets": [list(s) for s in r["sets"]],
+                    "n_sets": int(r["n_sets"]),
+                    "n_projects": None if pd.isna(r["n_projects"]) else int(r["n_projects"]),
+                }
+                for r in smallest.to_dict("records")
+            ],
+            "earliest_year": [
+                {**r, "projects": list(r["projects"]), "year": None if pd.isna(r["year"]) else int(r["year"])}
+                for r in earliest.to_dict("records")
+            ],
             "marginal_minutes": {pid: {c: num(v) for c, v in row.items()} for pid, row in marg.iterrows()},
             "timings_s": {k: round(v, 3) for k, v in self.timings_s.items()},
         }
@@ -299,21 +324,33 @@ class SweepResult:
     def summary_markdown(self) -> str:
         """A short markdown report a planner can paste: projects, answers per tier and target, marginals."""
         k = len(self.projects)
-        how = (f"a seeded sample of {len(self.combos):,} of the {self.sample['of']:,} combinations "
-               f"(seed {self.sample['seed']}; smallest sets and years are among those sampled)"
-               if self.sample else f"all {len(self.combos):,} combinations")
-        lines = [f"# What it takes: {self.goal_name}", "",
-                 f"Base network on {self.base_date.isoformat()}; {k} candidate projects; {how}. "
-                 f"Method `{self.method}` (station measure as the goal states), evaluation {self.evaluation}"
-                 + (f" ({self.evaluation_note})" if self.evaluation_note else "") + ".", "",
-                 "| # | project | expected year |", "|---:|---|---:|"]
+        how = (
+            f"a seeded sample of {len(self.combos):,} of the {self.sample['of']:,} combinations "
+            f"(seed {self.sample['seed']}; smallest sets and years are among those sampled)"
+            if self.sample
+            else f"all {len(self.combos):,} combinations"
+        )
+        lines = [
+            f"# What it takes: {self.goal_name}",
+            "",
+            f"Base network on {self.base_date.isoformat()}; {k} candidate projects; {how}. "
+            f"Method `{self.method}` (station measure as the goal states), evaluation {self.evaluation}"
+            + (f" ({self.evaluation_note})" if self.evaluation_note else "")
+            + ".",
+            "",
+            "| # | project | expected year |",
+            "|---:|---|---:|",
+        ]
         for j, p in enumerate(self.projects):
             lines.append(f"| {j + 1} | `{p.id}`: {p.label} | {p.expected_year or 'none on record'} |")
         smallest = self.smallest_sets().set_index(["level", "tier", "target"])
         earliest = self.earliest_year().set_index(["level", "tier", "target"])
         base_pos = np.nonzero(self.combos == 0)[0]
-        lines += ["", "| tier | target | base | best | fewest projects that meet it | earliest year |",
-                  "|---|---|---:|---:|---|---:|"]
+        lines += [
+            "",
+            "| tier | target | base | best | fewest projects that meet it | earliest year |",
+            "|---|---|---:|---:|---|---:|",
+        ]
         for level, tier, target, met in self._columns():
             s = smallest.loc[(level, tier, target)]
             e = earliest.loc[(level, tier, target)]
@@ -332,21 +369,35 @@ class SweepResult:
                 shown = "; ".join(" + ".join(x) for x in s["sets"][:3])
                 more = f" (and {s['n_sets'] - 3} more)" if s["n_sets"] > 3 else ""
                 fewest = f"{int(s['n_projects'])}: {shown}{more}"
-            year = (str(int(e["year"])) if not pd.isna(e["year"])
-                    else ("needs a project without a year" if e["unscheduled_only"] else "-"))
+            year = (
+                str(int(e["year"]))
+                if not pd.isna(e["year"])
+                else ("needs a project without a year" if e["unscheduled_only"] else "-")
+            )
             name = f"**{tier} (every target)**" if level == "tier" else target
             lines.append(f"| {tier} | {name} | {base} | {best} | {fewest} | {year} |")
         matter, idle = self.matters()
         marg = self.marginal_minutes()
-        lines += ["", "Minutes saved on average by each project that matters (with less without, over "
-                  + ("every pair of combinations that differ by it" if marg.attrs.get("pairs") else
-                     "the sampled combinations") + "):", ""]
+        lines += [
+            "",
+            "Minutes saved on average by each project that matters (with less without, over "
+            + (
+                "every pair of combinations that differ by it"
+                if marg.attrs.get("pairs")
+                else "the sampled combinations"
+            )
+            + "):",
+            "",
+        ]
         if matter:
             cols = [c for c in marg.columns if (marg.loc[matter, c].fillna(0).abs() > MATTERS_MINUTES).any()]
             lines += ["| project | " + " | ".join(cols) + " |", "|---|" + "---:|" * len(cols)]
             for pid in matter:
-                lines.append(f"| `{pid}` | " + " | ".join(
-                    "-" if pd.isna(marg.at[pid, c]) else f"{marg.at[pid, c]:.1f}" for c in cols) + " |")
+                lines.append(
+                    f"| `{pid}` | "
+                    + " | ".join("-" if pd.isna(marg.at[pid, c]) else f"{marg.at[pid, c]:.1f}" for c in cols)
+                    + " |"
+                )
         else:
             lines.append("No project changes any target's time.")
         lines += ["", "Projects that change no target's time: " + (", ".join(f"`{p}`" for p in idle) or "none") + "."]

@@ -3,6 +3,7 @@
 The engine (:mod:`transit.timetable.engine`) routes on any :class:`Timetable`: earliest arrivals,
 departure-window profiles and journeys by Connection Scan.
 """
+
 from transit.timetable.engine import (
     CompiledTimetable,
     Journey,
@@ -15,5 +16,15 @@ from transit.timetable.engine import (
 from transit.timetable.gtfs import read_gtfs, write_gtfs
 from transit.timetable.model import Timetable
 
-__all__ = ["Timetable", "read_gtfs", "write_gtfs", "compile_timetable", "CompiledTimetable",
-           "earliest_arrival", "profile", "journey", "fastest_journey", "Journey"]
+__all__ = [
+    "Timetable",
+    "read_gtfs",
+    "write_gtfs",
+    "compile_timetable",
+    "CompiledTimetable",
+    "earliest_arrival",
+    "profile",
+    "journey",
+    "fastest_journey",
+    "Journey",
+]

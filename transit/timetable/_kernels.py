@@ -31,6 +31,7 @@ A zero-minute hop followed by a change with zero change, board and walk minutes 
 leaves in the same minute may be missed (the order of equal departures decides); trips themselves
 are always followed through zero-minute hops.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -54,8 +55,9 @@ def _first_at_or_after(conn_time, t):
 
 
 @njit(cache=True, nogil=True)
-def _scan_one(conn_int, conn_time, stop_minutes, fp_indptr, fp_indices, fp_minutes, origin, t,
-              arr, ready, out_at, trip_on):
+def _scan_one(
+    conn_int, conn_time, stop_minutes, fp_indptr, fp_indices, fp_minutes, origin, t, arr, ready, out_at, trip_on
+):
     """Earliest arrival at every stop from ``origin`` left at ``t``; writes ``arr``."""
     n = arr.shape[0]
     for s in range(n):
@@ -102,8 +104,7 @@ def _scan_one(conn_int, conn_time, stop_minutes, fp_indptr, fp_indices, fp_minut
 
 
 @njit(cache=True, parallel=True)
-def earliest_many(conn_int, conn_time, stop_minutes, fp_indptr, fp_indices, fp_minutes, origins,
-                  depart_minutes, out):
+def earliest_many(conn_int, conn_time, stop_minutes, fp_indptr, fp_indices, fp_minutes, origins, depart_minutes, out):
     """Earliest arrival from each of ``origins`` left at ``depart_minutes[i]`` (parallel).
 
     ``out`` (float64, shape (n_origins, S)) receives the minutes after midnight of the earliest
@@ -118,13 +119,37 @@ def earliest_many(conn_int, conn_time, stop_minutes, fp_indptr, fp_indices, fp_m
         ready = np.empty(n, dtype=np.float64)
         out_at = np.empty(n, dtype=np.float64)
         trip_on = np.empty(n_trips, dtype=np.bool_)
-        _scan_one(conn_int, conn_time, stop_minutes, fp_indptr, fp_indices, fp_minutes,
-                  origins[i], depart_minutes[i], out[i], ready, out_at, trip_on)
+        _scan_one(
+            conn_int,
+            conn_time,
+            stop_minutes,
+            fp_indptr,
+            fp_indices,
+            fp_minutes,
+            origins[i],
+            depart_minutes[i],
+            out[i],
+            ready,
+            out_at,
+            trip_on,
+        )
 
 
 @njit(cache=True, nogil=True)
-def earliest_rounds(conn_int, conn_time, stop_minutes, fp_indptr, fp_indices, fp_minutes, origin,
-                    t, out_at, alight_conn, board_conn, ready_from):
+def earliest_rounds(
+    conn_int,
+    conn_time,
+    stop_minutes,
+    fp_indptr,
+    fp_indices,
+    fp_minutes,
+    origin,
+    t,
+    out_at,
+    alight_conn,
+    board_conn,
+    ready_from,
+):
     """Earliest arrival from ``origin`` left at ``t`` with at most 1, 2, ... K trips, with journeys.
 
     Round ``r`` (0-based) is the ``(r + 1)``-th trip. Outputs (shape (K, S); K = rows given):
@@ -223,10 +248,36 @@ def _percentile_sorted(vals, p):
 
 
 @njit(cache=True, nogil=True)
-def _profile_target(conn_int, conn_time, stop_minutes, fp_indptr, fp_indices, fp_minutes,
-                    rfp_indptr, rfp_indices, rfp_minutes, prof_start, g, window, within,
-                    percentiles, origins, out_fast, out_pct, out_counts, out_first_last,
-                    trip_best, prof_len, prof_dep, prof_arr, walk_to_g, fast, vals, buf_l, buf_a):
+def _profile_target(
+    conn_int,
+    conn_time,
+    stop_minutes,
+    fp_indptr,
+    fp_indices,
+    fp_minutes,
+    rfp_indptr,
+    rfp_indices,
+    rfp_minutes,
+    prof_start,
+    g,
+    window,
+    within,
+    percentiles,
+    origins,
+    out_fast,
+    out_pct,
+    out_counts,
+    out_first_last,
+    trip_best,
+    prof_len,
+    prof_dep,
+    prof_arr,
+    walk_to_g,
+    fast,
+    vals,
+    buf_l,
+    buf_a,
+):
     """Backward profile scan towards target ``g``, then the statistics of every origin."""
     n = stop_minutes.shape[0]
     ws = window[0]
@@ -253,14 +304,12 @@ def _profile_target(conn_int, conn_time, stop_minutes, fp_indptr, fp_indices, fp
                 tau = av
         elif av + walk_to_g[v] < tau:
             tau = av + walk_to_g[v]
-        q = _query(prof_dep, prof_arr, prof_start[v], prof_len[v],
-                   av + stop_minutes[v, 0] + stop_minutes[v, 1])
+        q = _query(prof_dep, prof_arr, prof_start[v], prof_len[v], av + stop_minutes[v, 0] + stop_minutes[v, 1])
         if q < tau:
             tau = q
         for e in range(fp_indptr[v], fp_indptr[v + 1]):
             w = fp_indices[e]
-            q = _query(prof_dep, prof_arr, prof_start[w], prof_len[w],
-                       av + fp_minutes[e] + stop_minutes[w, 1])
+            q = _query(prof_dep, prof_arr, prof_start[w], prof_len[w], av + fp_minutes[e] + stop_minutes[w, 1])
             if q < tau:
                 tau = q
         if tau < trip_best[k]:
@@ -376,9 +425,25 @@ def _profile_target(conn_int, conn_time, stop_minutes, fp_indptr, fp_indices, fp
 
 
 @njit(cache=True, parallel=True)
-def profile_many(conn_int, conn_time, stop_minutes, fp_indptr, fp_indices, fp_minutes,
-                 rfp_indptr, rfp_indices, rfp_minutes, window, within, percentiles, origins,
-                 out_fast, out_pct, out_counts, out_first_last):
+def profile_many(
+    conn_int,
+    conn_time,
+    stop_minutes,
+    fp_indptr,
+    fp_indices,
+    fp_minutes,
+    rfp_indptr,
+    rfp_indices,
+    rfp_minutes,
+    window,
+    within,
+    percentiles,
+    origins,
+    out_fast,
+    out_pct,
+    out_counts,
+    out_first_last,
+):
     """Departure-window statistics from each of ``origins`` to every stop (parallel over stops).
 
     One backward profile scan per target stop (the profile Connection Scan of Dibbelt et al.):
@@ -417,11 +482,33 @@ def profile_many(conn_int, conn_time, stop_minutes, fp_indptr, fp_indices, fp_mi
             widest = m
     n_w = int(window[1])
     for g in prange(n):
-        _profile_target(conn_int, conn_time, stop_minutes, fp_indptr, fp_indices, fp_minutes,
-                        rfp_indptr, rfp_indices, rfp_minutes, prof_start, g, window, within,
-                        percentiles, origins, out_fast, out_pct, out_counts, out_first_last,
-                        np.empty(n_trips, dtype=np.float64), np.empty(n, dtype=np.int64),
-                        np.empty(C, dtype=np.float64), np.empty(C, dtype=np.float64),
-                        np.empty(n, dtype=np.float64), np.empty(n, dtype=np.float64),
-                        np.empty(n_w, dtype=np.float64), np.empty(widest + 1, dtype=np.float64),
-                        np.empty(widest + 1, dtype=np.float64))
+        _profile_target(
+            conn_int,
+            conn_time,
+            stop_minutes,
+            fp_indptr,
+            fp_indices,
+            fp_minutes,
+            rfp_indptr,
+            rfp_indices,
+            rfp_minutes,
+            prof_start,
+            g,
+            window,
+            within,
+            percentiles,
+            origins,
+            out_fast,
+            out_pct,
+            out_counts,
+            out_first_last,
+            np.empty(n_trips, dtype=np.float64),
+            np.empty(n, dtype=np.int64),
+            np.empty(C, dtype=np.float64),
+            np.empty(C, dtype=np.float64),
+            np.empty(n, dtype=np.float64),
+            np.empty(n, dtype=np.float64),
+            np.empty(n_w, dtype=np.float64),
+            np.empty(widest + 1, dtype=np.float64),
+            np.empty(widest + 1, dtype=np.float64),
+        )

@@ -27,6 +27,7 @@ Semantics
   departs first (scan order). :func:`fastest_journey` returns the shortest journey leaving in the
   window; among equally short ones the fewest changes, then the earliest departure.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -40,8 +41,18 @@ from transit.routing._kernels import thread_limit
 from transit.timetable import _kernels as kernels
 from transit.timetable.model import Timetable
 
-__all__ = ["CompiledTimetable", "compile_timetable", "earliest_arrival", "profile", "journey",
-           "fastest_journey", "Journey", "Leg", "ArrivalTimes", "Profile"]
+__all__ = [
+    "CompiledTimetable",
+    "compile_timetable",
+    "earliest_arrival",
+    "profile",
+    "journey",
+    "fastest_journey",
+    "Journey",
+    "Leg",
+    "ArrivalTimes",
+    "Profile",
+]
 
 _MAX_ROUNDS = 64
 
@@ -100,8 +111,10 @@ class CompiledTimetable:
         return self.conn_time.shape[0]
 
     def __repr__(self) -> str:
-        return (f"<CompiledTimetable {self.label!r}: {self.n_stops} stops, {len(self.trip_ids)} trips, "
-                f"{self.n_connections} connections, {len(self.fp_indices)} footpaths>")
+        return (
+            f"<CompiledTimetable {self.label!r}: {self.n_stops} stops, {len(self.trip_ids)} trips, "
+            f"{self.n_connections} connections, {len(self.fp_indices)} footpaths>"
+        )
 
     def position(self, stop_id) -> int:
         """Position of a stop id; :class:`UnknownPlaceError` with close matches if unknown."""
@@ -109,10 +122,14 @@ class CompiledTimetable:
         if key in self.stop_index:
             return self.stop_index[key]
         same_case = [s for s in self.stop_index if s.casefold() == key.casefold()]
-        close = (same_case + [c for c in difflib.get_close_matches(key, list(self.stop_index), n=3)
-                              if c not in same_case])[:3]
-        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else \
-            "; pass a stop_id of the timetable's stops table"
+        close = (
+            same_case + [c for c in difflib.get_close_matches(key, list(self.stop_index), n=3) if c not in same_case]
+        )[:3]
+        hint = (
+            f"; did you mean {', '.join(repr(c) for c in close)}?"
+            if close
+            else "; pass a stop_id of the timetable's stops table"
+        )
         raise UnknownPlaceError(f"unknown stop id {key!r} in {self.label}{hint}")
 
     def walk(self, a: int, b: int) -> float:
@@ -176,8 +193,9 @@ def compile_timetable(tt: Timetable) -> CompiledTimetable:
         dup = pd.Series(ids).duplicated(keep=False).to_numpy()
         for i in np.flatnonzero(dup)[:20]:
             col = "stop_id" if name == "stops" else "trip_id"
-            problems.append(Problem(f"Timetable.{name}", int(i), col, ids[i],
-                                    f"duplicate {col}; give every row its own id"))
+            problems.append(
+                Problem(f"Timetable.{name}", int(i), col, ids[i], f"duplicate {col}; give every row its own id")
+            )
     stop_index = {s: i for i, s in enumerate(stop_ids)}
     trip_index = {t: i for i, t in enumerate(trip_ids)}
     n = len(stop_ids)
@@ -191,14 +209,26 @@ def compile_timetable(tt: Timetable) -> CompiledTimetable:
     for i in range(len(tr)):
         for col, m in (("from_stop_id", tf), ("to_stop_id", tt_)):
             if pd.isna(m.iloc[i]):
-                problems.append(Problem("Timetable.transfers", i, col, str(tr[col].iloc[i]),
-                                        "unknown stop id; add the stop or drop the transfer"))
+                problems.append(
+                    Problem(
+                        "Timetable.transfers",
+                        i,
+                        col,
+                        str(tr[col].iloc[i]),
+                        "unknown stop id; add the stop or drop the transfer",
+                    )
+                )
         if not tmin[i] >= 0:
-            problems.append(Problem("Timetable.transfers", i, "min_transfer_minutes",
-                                    str(tr["min_transfer_minutes"].iloc[i]),
-                                    "minutes must be a number >= 0"))
-    for name, arr in (("min_change_minutes", change), ("board_minutes", board),
-                      ("alight_minutes", alight)):
+            problems.append(
+                Problem(
+                    "Timetable.transfers",
+                    i,
+                    "min_transfer_minutes",
+                    str(tr["min_transfer_minutes"].iloc[i]),
+                    "minutes must be a number >= 0",
+                )
+            )
+    for name, arr in (("min_change_minutes", change), ("board_minutes", board), ("alight_minutes", alight)):
         for i in np.flatnonzero(~(arr >= 0))[:20]:
             problems.append(Problem("Timetable.stops", int(i), name, str(arr[i]), "minutes must be >= 0"))
     # stop times
@@ -206,15 +236,29 @@ def compile_timetable(tt: Timetable) -> CompiledTimetable:
     t_idx = st["trip_id"].astype(str).map(trip_index)
     for col, m in (("stop_id", s_idx), ("trip_id", t_idx)):
         for i in np.flatnonzero(m.isna().to_numpy())[:50]:
-            problems.append(Problem("Timetable.stop_times", int(i), col, str(st[col].iloc[i]),
-                                    f"unknown {col}; add it to Timetable.{'stops' if col == 'stop_id' else 'trips'}"))
+            problems.append(
+                Problem(
+                    "Timetable.stop_times",
+                    int(i),
+                    col,
+                    str(st[col].iloc[i]),
+                    f"unknown {col}; add it to Timetable.{'stops' if col == 'stop_id' else 'trips'}",
+                )
+            )
     arr_m = pd.to_numeric(st["arrival_minutes"], errors="coerce").to_numpy(dtype=np.float64)
     dep_m = pd.to_numeric(st["departure_minutes"], errors="coerce").to_numpy(dtype=np.float64)
     arr_m = np.where(np.isnan(arr_m), dep_m, arr_m)
     dep_m = np.where(np.isnan(dep_m), arr_m, dep_m)
     for i in np.flatnonzero(np.isnan(arr_m))[:50]:
-        problems.append(Problem("Timetable.stop_times", int(i), "departure_minutes", "NaN",
-                                "a call needs an arrival or a departure time"))
+        problems.append(
+            Problem(
+                "Timetable.stop_times",
+                int(i),
+                "departure_minutes",
+                "NaN",
+                "a call needs an arrival or a departure time",
+            )
+        )
     if problems:
         raise TimetableDataError(problems, source=tt.label)
     seq = pd.to_numeric(st["stop_sequence"], errors="coerce").to_numpy(dtype=np.float64)
@@ -225,13 +269,27 @@ def compile_timetable(tt: Timetable) -> CompiledTimetable:
     same = ti[1:] == ti[:-1]
     back = np.flatnonzero(dep_m < arr_m)
     for i in back[:50]:
-        problems.append(Problem("Timetable.stop_times", int(rows[i]), "departure_minutes", str(dep_m[i]),
-                                f"departs before it arrives ({arr_m[i]}); fix the times"))
+        problems.append(
+            Problem(
+                "Timetable.stop_times",
+                int(rows[i]),
+                "departure_minutes",
+                str(dep_m[i]),
+                f"departs before it arrives ({arr_m[i]}); fix the times",
+            )
+        )
     hop_back = np.flatnonzero(same & (arr_m[1:] < dep_m[:-1]))
     for i in hop_back[:50]:
-        problems.append(Problem("Timetable.stop_times", int(rows[i + 1]), "arrival_minutes",
-                                str(arr_m[i + 1]), f"before the departure from the previous stop "
-                                f"({dep_m[i]}) of trip {trip_ids[ti[i]]!r}; times must not decrease"))
+        problems.append(
+            Problem(
+                "Timetable.stop_times",
+                int(rows[i + 1]),
+                "arrival_minutes",
+                str(arr_m[i + 1]),
+                f"before the departure from the previous stop "
+                f"({dep_m[i]}) of trip {trip_ids[ti[i]]!r}; times must not decrease",
+            )
+        )
     if problems:
         raise TimetableDataError(problems, source=tt.label)
     h = np.flatnonzero(same)
@@ -255,12 +313,23 @@ def compile_timetable(tt: Timetable) -> CompiledTimetable:
     rfp = _csr(t_arr, f_arr, m_arr, n)
     names = stops["stop_name"].astype(str).to_numpy() if "stop_name" in stops else stop_ids
     return CompiledTimetable(
-        stop_ids=stop_ids, stop_index=stop_index, trip_ids=trip_ids,
-        trains=trips["train"].astype(str).to_numpy(), route_ids=trips["route_id"].astype(str).to_numpy(),
-        conn_int=conn_int, conn_time=conn_time,
+        stop_ids=stop_ids,
+        stop_index=stop_index,
+        trip_ids=trip_ids,
+        trains=trips["train"].astype(str).to_numpy(),
+        route_ids=trips["route_id"].astype(str).to_numpy(),
+        conn_int=conn_int,
+        conn_time=conn_time,
         stop_minutes=np.ascontiguousarray(np.stack([change, board, alight], axis=1), dtype=np.float64),
-        fp_indptr=fp[0], fp_indices=fp[1], fp_minutes=fp[2],
-        rfp_indptr=rfp[0], rfp_indices=rfp[1], rfp_minutes=rfp[2], label=tt.label, stop_names=names)
+        fp_indptr=fp[0],
+        fp_indices=fp[1],
+        fp_minutes=fp[2],
+        rfp_indptr=rfp[0],
+        rfp_indices=rfp[1],
+        rfp_minutes=rfp[2],
+        label=tt.label,
+        stop_names=names,
+    )
 
 
 def _origins(ct: CompiledTimetable, origins) -> np.ndarray:
@@ -311,8 +380,9 @@ class ArrivalTimes:
 
     def to_frame(self) -> pd.DataFrame:
         """Arrival minutes as a DataFrame: origins as the index, stops as the columns."""
-        return pd.DataFrame(self.arrival_minutes, index=pd.Index(self.origins, name="origin"),
-                            columns=pd.Index(self.stops, name="stop"))
+        return pd.DataFrame(
+            self.arrival_minutes, index=pd.Index(self.origins, name="origin"), columns=pd.Index(self.stops, name="stop")
+        )
 
 
 def earliest_arrival(tt, origins=None, depart_minutes=480.0, *, n_threads: int | None = None) -> ArrivalTimes:
@@ -400,9 +470,11 @@ class Profile:
             i, j = self.origins.index(str(a)), self.stops.index(str(b))
         except ValueError:
             raise UnknownPlaceError(f"{a!r} is not an origin or {b!r} not a stop of this result") from None
-        return {k: (v.item() if hasattr(v, "item") else v)
-                for k, v in self.to_frame(rows=[i], cols=[j]).iloc[0].items()
-                if k not in ("origin", "stop")}
+        return {
+            k: (v.item() if hasattr(v, "item") else v)
+            for k, v in self.to_frame(rows=[i], cols=[j]).iloc[0].items()
+            if k not in ("origin", "stop")
+        }
 
     def to_frame(self, *, rows=None, cols=None) -> pd.DataFrame:
         """One row per origin and stop: ``origin``, ``stop``, ``fastest_minutes``,
@@ -412,22 +484,34 @@ class Profile:
         ci = np.arange(len(self.stops)) if cols is None else np.asarray(cols)
         o = np.repeat(ri, len(ci))
         s = np.tile(ci, len(ri))
-        df = {"origin": np.asarray(self.origins, dtype=object)[o],
-              "stop": np.asarray(self.stops, dtype=object)[s],
-              "fastest_minutes": self.fastest_minutes[o, s],
-              "median_minutes": self.median_minutes[o, s]}
+        df = {
+            "origin": np.asarray(self.origins, dtype=object)[o],
+            "stop": np.asarray(self.stops, dtype=object)[s],
+            "fastest_minutes": self.fastest_minutes[o, s],
+            "median_minutes": self.median_minutes[o, s],
+        }
         for p, m in self.percentile_minutes.items():
             if p != 50.0:
                 df[f"p{p:g}_minutes"] = m[o, s]
-        df.update(departures=self.departures[o, s], departures_per_day=self.departures_per_day[o, s],
-                  first_departure_minutes=self.first_departure_minutes[o, s],
-                  last_departure_minutes=self.last_departure_minutes[o, s])
+        df.update(
+            departures=self.departures[o, s],
+            departures_per_day=self.departures_per_day[o, s],
+            first_departure_minutes=self.first_departure_minutes[o, s],
+            last_departure_minutes=self.last_departure_minutes[o, s],
+        )
         return pd.DataFrame(df)
 
 
-def profile(tt, origins=None, window_start_minutes: float = 420.0, window_minutes: int = 120,
-            percentiles=(50,), within_minutes: float | None = None, *,
-            n_threads: int | None = None) -> Profile:
+def profile(
+    tt,
+    origins=None,
+    window_start_minutes: float = 420.0,
+    window_minutes: int = 120,
+    percentiles=(50,),
+    within_minutes: float | None = None,
+    *,
+    n_threads: int | None = None,
+) -> Profile:
     """Travel-time statistics over a departure window from each origin to every stop.
 
     Parameters
@@ -485,12 +569,33 @@ def profile(tt, origins=None, window_start_minutes: float = 420.0, window_minute
     fl = np.full((2, n_o, n_s), np.nan)
     if n_o:
         with thread_limit(n_threads):
-            kernels.profile_many(*_kernel_args(ct), ct.rfp_indptr, ct.rfp_indices, ct.rfp_minutes,
-                                 np.array([float(window_start_minutes), float(w)]), within,
-                                 np.array(pct, dtype=np.float64), orig, fast, out_pct, counts, fl)
-    return Profile(fast, {p: out_pct[k] for k, p in enumerate(pct)}, counts[0], counts[1], fl[0], fl[1],
-                   [str(ct.stop_ids[o]) for o in orig], [str(s) for s in ct.stop_ids],
-                   float(window_start_minutes), w, within_minutes)
+            kernels.profile_many(
+                *_kernel_args(ct),
+                ct.rfp_indptr,
+                ct.rfp_indices,
+                ct.rfp_minutes,
+                np.array([float(window_start_minutes), float(w)]),
+                within,
+                np.array(pct, dtype=np.float64),
+                orig,
+                fast,
+                out_pct,
+                counts,
+                fl,
+            )
+    return Profile(
+        fast,
+        {p: out_pct[k] for k, p in enumerate(pct)},
+        counts[0],
+        counts[1],
+        fl[0],
+        fl[1],
+        [str(ct.stop_ids[o]) for o in orig],
+        [str(s) for s in ct.stop_ids],
+        float(window_start_minutes),
+        w,
+        within_minutes,
+    )
 
 
 @dataclass(frozen=True)
@@ -565,32 +670,53 @@ class Journey:
         return max(sum(leg.kind == "train" for leg in self.legs) - 1, 0)
 
     def __str__(self) -> str:
-        head = (f"{self.from_stop} {_clock(self.depart_minutes)} -> {self.to_stop} "
-                f"{_clock(self.arrive_minutes)}: {self.minutes:g} min, {self.transfers} change(s)")
+        head = (
+            f"{self.from_stop} {_clock(self.depart_minutes)} -> {self.to_stop} "
+            f"{_clock(self.arrive_minutes)}: {self.minutes:g} min, {self.transfers} change(s)"
+        )
         lines = [head]
         for leg in self.legs:
             wait = f" (wait {leg.wait_minutes:g})" if leg.wait_minutes else ""
             if leg.kind == "train":
-                lines.append(f"  {leg.train} {leg.from_stop} {_clock(leg.depart_minutes)} -> "
-                             f"{leg.to_stop} {_clock(leg.arrive_minutes)}{wait}")
+                lines.append(
+                    f"  {leg.train} {leg.from_stop} {_clock(leg.depart_minutes)} -> "
+                    f"{leg.to_stop} {_clock(leg.arrive_minutes)}{wait}"
+                )
             else:
                 lines.append(f"  transfer {leg.from_stop} -> {leg.to_stop} {leg.minutes:g} min{wait}")
         return "\n".join(lines)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per leg, with the columns of :class:`Leg` and ``minutes``."""
-        cols = ["kind", "from_stop", "to_stop", "depart_minutes", "arrive_minutes", "wait_minutes",
-                "minutes", "trip_id", "train", "route_id"]
+        cols = [
+            "kind",
+            "from_stop",
+            "to_stop",
+            "depart_minutes",
+            "arrive_minutes",
+            "wait_minutes",
+            "minutes",
+            "trip_id",
+            "train",
+            "route_id",
+        ]
         return pd.DataFrame([{c: getattr(leg, c) for c in cols} for leg in self.legs], columns=cols)
 
     def to_dicts(self) -> list[dict]:
         """The legs as plain dicts (for JSON)."""
         out = []
         for leg in self.legs:
-            d = {"kind": leg.kind, "from_stop": leg.from_stop, "to_stop": leg.to_stop,
-                 "depart": _clock(leg.depart_minutes), "arrive": _clock(leg.arrive_minutes),
-                 "depart_minutes": leg.depart_minutes, "arrive_minutes": leg.arrive_minutes,
-                 "wait_minutes": leg.wait_minutes, "minutes": leg.minutes}
+            d = {
+                "kind": leg.kind,
+                "from_stop": leg.from_stop,
+                "to_stop": leg.to_stop,
+                "depart": _clock(leg.depart_minutes),
+                "arrive": _clock(leg.arrive_minutes),
+                "depart_minutes": leg.depart_minutes,
+                "arrive_minutes": leg.arrive_minutes,
+                "wait_minutes": leg.wait_minutes,
+                "minutes": leg.minutes,
+            }
             if leg.kind == "train":
                 d.update(trip_id=leg.trip_id, train=leg.train, route_id=leg.route_id)
             out.append(d)
@@ -620,8 +746,9 @@ def _best_journey(ct: CompiledTimetable, o: int, g: int, t: float):
     while True:
         out_at, al, bd, rf = _rounds(ct, o, t, rounds)
         # candidates at the destination: alight there, or alight at w and walk w -> g
-        feeders = [(g, 0.0)] + [(int(ct.rfp_indices[e]), float(ct.rfp_minutes[e]))
-                                for e in range(ct.rfp_indptr[g], ct.rfp_indptr[g + 1])]
+        feeders = [(g, 0.0)] + [
+            (int(ct.rfp_indices[e]), float(ct.rfp_minutes[e])) for e in range(ct.rfp_indptr[g], ct.rfp_indptr[g + 1])
+        ]
         found = None
         for r in range(rounds):
             for s, f in feeders:
@@ -659,8 +786,19 @@ def _best_journey(ct: CompiledTimetable, o: int, g: int, t: float):
             _, c_bd, c_al = step
             k = int(ct.conn_int[c_bd, 2])
             dep, arr = float(ct.conn_time[c_bd, 0]), float(ct.conn_time[c_al, 1])
-            legs.append(Leg("train", str(ids[ct.conn_int[c_bd, 0]]), str(ids[ct.conn_int[c_al, 1]]), dep, arr,
-                            dep - cursor, str(ct.trip_ids[k]), str(ct.trains[k]), str(ct.route_ids[k])))
+            legs.append(
+                Leg(
+                    "train",
+                    str(ids[ct.conn_int[c_bd, 0]]),
+                    str(ids[ct.conn_int[c_al, 1]]),
+                    dep,
+                    arr,
+                    dep - cursor,
+                    str(ct.trip_ids[k]),
+                    str(ct.trains[k]),
+                    str(ct.route_ids[k]),
+                )
+            )
             cursor = arr
         else:
             _, a_, b_, f_ = step
@@ -718,8 +856,9 @@ def _leave_times(ct: CompiledTimetable, o: int, start: float, end: float) -> np.
     return leave[(leave >= start) & (leave < end)]
 
 
-def fastest_journey(tt, from_stop, to_stop, window_start_minutes: float = 420.0,
-                    window_minutes: float = 120.0) -> Journey | None:
+def fastest_journey(
+    tt, from_stop, to_stop, window_start_minutes: float = 420.0, window_minutes: float = 120.0
+) -> Journey | None:
     """The fastest journey leaving ``from_stop`` within a departure window.
 
     Parameters
@@ -748,8 +887,7 @@ def fastest_journey(tt, from_stop, to_stop, window_start_minutes: float = 420.0,
     start, end = float(window_start_minutes), float(window_start_minutes) + float(window_minutes)
     walk = ct.walk(o, g)
     if np.isfinite(walk):
-        legs = () if o == g else (Leg("transfer", str(ct.stop_ids[o]), str(ct.stop_ids[g]), start,
-                                      start + walk, 0.0),)
+        legs = () if o == g else (Leg("transfer", str(ct.stop_ids[o]), str(ct.stop_ids[g]), start, start + walk, 0.0),)
         best = (walk, 0, start, Journey(str(ct.stop_ids[o]), str(ct.stop_ids[g]), start, start + walk, legs))
     else:
         best = None
@@ -765,6 +903,8 @@ def fastest_journey(tt, from_stop, to_stop, window_start_minutes: float = 420.0,
                     a, n_trips, legs = _best_journey(ct, o, g, float(leave[i]))
                     key = (a - leave[i], max(n_trips - 1, 0), float(leave[i]))
                     if best is None or key < best[:3]:
-                        best = (*key, Journey(str(ct.stop_ids[o]), str(ct.stop_ids[g]), float(leave[i]),
-                                              float(a), legs))
+                        best = (
+                            *key,
+                            Journey(str(ct.stop_ids[o]), str(ct.stop_ids[g]), float(leave[i]), float(a), legs),
+                        )
     return None if best is None else best[3]

@@ -5,6 +5,7 @@ and the departures a day each way, not a schedule. :func:`flight_trips` turns it
 departure, deterministic: ``n`` departures a day leave at ``first + i * (last - first) / (n - 1)``
 (one flight leaves at the middle of the day), rounded to the minute, the same in both directions.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -22,9 +23,16 @@ def _minutes(value) -> float:
     return float(value)
 
 
-def flight_trips(network, *, first_departure="07:00", last_departure="22:00",
-                 board_minutes: float | None = None, alight_minutes: float | None = None,
-                 change_minutes: float = 0.0, service_date=None) -> Timetable:
+def flight_trips(
+    network,
+    *,
+    first_departure="07:00",
+    last_departure="22:00",
+    board_minutes: float | None = None,
+    alight_minutes: float | None = None,
+    change_minutes: float = 0.0,
+    service_date=None,
+) -> Timetable:
     """The network's flights as a timetable of one day.
 
     Parameters
@@ -61,8 +69,7 @@ def flight_trips(network, *, first_departure="07:00", last_departure="22:00",
     alight = float(params["airport_arrival_minutes"] if alight_minutes is None else alight_minutes)
     first, last = _minutes(first_departure), _minutes(last_departure)
     if not 0 <= first <= last:
-        raise ValueError(f"first_departure {first_departure!r} must be at or before last_departure "
-                         f"{last_departure!r}")
+        raise ValueError(f"first_departure {first_departure!r} must be at or before last_departure {last_departure!r}")
     fl = network.flights
     stations = network.stations.set_index("station_id")
     trips, calls = [], []
@@ -71,11 +78,16 @@ def flight_trips(network, *, first_departure="07:00", last_departure="22:00",
         if n <= 0:
             continue
         block = float(row.block_minutes)
-        times = [round((first + last) / 2.0)] if n == 1 else \
-            [round(first + i * (last - first) / (n - 1)) for i in range(n)]
+        times = (
+            [round((first + last) / 2.0)] if n == 1 else [round(first + i * (last - first) / (n - 1)) for i in range(n)]
+        )
         for a, b in ((row.from_station_id, row.to_station_id), (row.to_station_id, row.from_station_id)):
-            code = "".join(str(stations.at[s, "iata"]) if "iata" in stations and pd.notna(stations.at[s, "iata"])
-                           else s[:3].upper() for s in (a, b))
+            code = "".join(
+                str(stations.at[s, "iata"])
+                if "iata" in stations and pd.notna(stations.at[s, "iata"])
+                else s[:3].upper()
+                for s in (a, b)
+            )
             for k, dep in enumerate(times, 1):
                 tid = f"{a}-{b}-{k}"
                 trips.append((tid, f"{a}-{b}", f"{code}{k}", "air"))
@@ -83,16 +95,30 @@ def flight_trips(network, *, first_departure="07:00", last_departure="22:00",
                 calls.append((tid, 2, b, float(dep) + block, float(dep) + block))
     served = sorted({c[2] for c in calls})
     st = stations.loc[served] if served else stations.iloc[:0]
-    stops = pd.DataFrame({"stop_id": served,
-                          "stop_name": st["name"].to_numpy() if "name" in st else served,
-                          "lat": st["lat"].to_numpy(float), "lon": st["lon"].to_numpy(float),
-                          "city_id": st["city_id"].to_numpy() if "city_id" in st else "",
-                          "min_change_minutes": float(change_minutes),
-                          "board_minutes": board, "alight_minutes": alight})
-    return Timetable(stops, pd.DataFrame(trips, columns=["trip_id", "route_id", "train", "mode"]),
-                     pd.DataFrame(calls, columns=["trip_id", "stop_sequence", "stop_id", "arrival_minutes",
-                                                  "departure_minutes"]),
-                     pd.DataFrame(columns=["from_stop_id", "to_stop_id", "min_transfer_minutes"]),
-                     float(change_minutes), service_date, "flights of the network",
-                     {"first_departure_minutes": first, "last_departure_minutes": last,
-                      "board_minutes": board, "alight_minutes": alight})
+    stops = pd.DataFrame(
+        {
+            "stop_id": served,
+            "stop_name": st["name"].to_numpy() if "name" in st else served,
+            "lat": st["lat"].to_numpy(float),
+            "lon": st["lon"].to_numpy(float),
+            "city_id": st["city_id"].to_numpy() if "city_id" in st else "",
+            "min_change_minutes": float(change_minutes),
+            "board_minutes": board,
+            "alight_minutes": alight,
+        }
+    )
+    return Timetable(
+        stops,
+        pd.DataFrame(trips, columns=["trip_id", "route_id", "train", "mode"]),
+        pd.DataFrame(calls, columns=["trip_id", "stop_sequence", "stop_id", "arrival_minutes", "departure_minutes"]),
+        pd.DataFrame(columns=["from_stop_id", "to_stop_id", "min_transfer_minutes"]),
+        float(change_minutes),
+        service_date,
+        "flights of the network",
+        {
+            "first_departure_minutes": first,
+            "last_departure_minutes": last,
+            "board_minutes": board,
+            "alight_minutes": alight,
+        },
+    )

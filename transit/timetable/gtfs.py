@@ -20,6 +20,7 @@ Mapping to the timetable:
 - transfers: ``transfer_type`` 2 rows with ``min_transfer_time`` (seconds) and type 1 (timed, 0
   minutes); type 0 and 3 rows and rows for particular trips or routes are not used.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -105,8 +106,11 @@ def _active_services(cal, cal_dates, day: _dt.date, problems):
                     try:
                         _date(r.get(col, ""))
                     except ValueError:
-                        problems.append(Problem("calendar.txt", i + 2, col, r.get(col, ""),
-                                                "not a date; write YYYYMMDD, e.g. 20160310"))
+                        problems.append(
+                            Problem(
+                                "calendar.txt", i + 2, col, r.get(col, ""), "not a date; write YYYYMMDD, e.g. 20160310"
+                            )
+                        )
                 continue
             if start <= day <= end and r.get(_DAYS[day.weekday()], "0") == "1":
                 active.add(r["service_id"])
@@ -115,8 +119,15 @@ def _active_services(cal, cal_dates, day: _dt.date, problems):
             try:
                 d = _date(r.get("date", ""))
             except ValueError:
-                problems.append(Problem("calendar_dates.txt", i + 2, "date", r.get("date", ""),
-                                        "not a date; write YYYYMMDD, e.g. 20160310"))
+                problems.append(
+                    Problem(
+                        "calendar_dates.txt",
+                        i + 2,
+                        "date",
+                        r.get("date", ""),
+                        "not a date; write YYYYMMDD, e.g. 20160310",
+                    )
+                )
                 continue
             if d == day:
                 kind = r.get("exception_type", "")
@@ -125,8 +136,15 @@ def _active_services(cal, cal_dates, day: _dt.date, problems):
                 elif kind == "2":
                     active.discard(r["service_id"])
                 else:
-                    problems.append(Problem("calendar_dates.txt", i + 2, "exception_type", kind,
-                                            "must be 1 (service added) or 2 (service removed)"))
+                    problems.append(
+                        Problem(
+                            "calendar_dates.txt",
+                            i + 2,
+                            "exception_type",
+                            kind,
+                            "must be 1 (service added) or 2 (service removed)",
+                        )
+                    )
     return active
 
 
@@ -134,9 +152,16 @@ def _dups(df, cols, file, problems, what):
     dup = df.duplicated(list(cols), keep="first").to_numpy()
     for i in np.flatnonzero(dup):
         value = ", ".join(df[c].iloc[i] for c in cols)
-        problems.append(Problem(file, int(i) + 2, cols[-1] if len(cols) == 1 else ",".join(cols), value,
-                                f"duplicate {what}; every row needs its own (first at line "
-                                f"{int(np.flatnonzero((df[list(cols)] == df[list(cols)].iloc[i]).all(axis=1))[0]) + 2})"))
+        problems.append(
+            Problem(
+                file,
+                int(i) + 2,
+                cols[-1] if len(cols) == 1 else ",".join(cols),
+                value,
+                f"duplicate {what}; every row needs its own (first at line "
+                f"{int(np.flatnonzero((df[list(cols)] == df[list(cols)].iloc[i]).all(axis=1))[0]) + 2})",
+            )
+        )
 
 
 def read_gtfs(path, *, date=None, default_change_minutes: float | None = None) -> Timetable:
@@ -186,8 +211,9 @@ def read_gtfs(path, *, date=None, default_change_minutes: float | None = None) -
 def _read(feed: _Feed, p: Path, date, default_change_minutes) -> Timetable:
     problems: list[Problem] = []
     if not feed.names:
-        raise TimetableDataError([Problem(str(p), None, None, None,
-                                          "not a GTFS zip file nor a folder of .txt files")], source=str(p))
+        raise TimetableDataError(
+            [Problem(str(p), None, None, None, "not a GTFS zip file nor a folder of .txt files")], source=str(p)
+        )
     t = {}
     for name, cols in _REQUIRED.items():
         if name not in feed.names:
@@ -201,8 +227,11 @@ def _read(feed: _Feed, p: Path, date, default_change_minutes) -> Timetable:
     for name in _OPTIONAL:
         t[name] = feed.read(name) if name in feed.names else None
     if t["calendar.txt"] is None and t["calendar_dates.txt"] is None:
-        problems.append(Problem("calendar.txt", None, None, None,
-                                "neither calendar.txt nor calendar_dates.txt is in the feed; add one"))
+        problems.append(
+            Problem(
+                "calendar.txt", None, None, None, "neither calendar.txt nor calendar_dates.txt is in the feed; add one"
+            )
+        )
     if any(t[n] is None for n in _REQUIRED):
         raise TimetableDataError(problems, source=str(p))
     stops, routes, trips, st = t["stops.txt"], t["routes.txt"], t["trips.txt"], t["stop_times.txt"]
@@ -217,22 +246,37 @@ def _read(feed: _Feed, p: Path, date, default_change_minutes) -> Timetable:
         if col in stops:
             bad = vals.isna() & (stops[col] != "")
             for i in np.flatnonzero(bad.to_numpy()):
-                problems.append(Problem("stops.txt", int(stops.index[i]) + 2, col, stops[col].iloc[i],
-                                        "not a number; write decimal degrees (WGS-84)"))
+                problems.append(
+                    Problem(
+                        "stops.txt",
+                        int(stops.index[i]) + 2,
+                        col,
+                        stops[col].iloc[i],
+                        "not a number; write decimal degrees (WGS-84)",
+                    )
+                )
     stop_set = set(stops["stop_id"])
     if "parent_station" in stops:
-        for i in np.flatnonzero(((stops["parent_station"] != "") &
-                                 ~stops["parent_station"].isin(stop_set)).to_numpy()):
-            problems.append(Problem("stops.txt", int(stops.index[i]) + 2, "parent_station",
-                                    stops["parent_station"].iloc[i],
-                                    "unknown stop_id; add the station to stops.txt or leave it empty"))
+        for i in np.flatnonzero(((stops["parent_station"] != "") & ~stops["parent_station"].isin(stop_set)).to_numpy()):
+            problems.append(
+                Problem(
+                    "stops.txt",
+                    int(stops.index[i]) + 2,
+                    "parent_station",
+                    stops["parent_station"].iloc[i],
+                    "unknown stop_id; add the station to stops.txt or leave it empty",
+                )
+            )
     # routes and trips
     _dups(routes, ("route_id",), "routes.txt", problems, "route_id")
     _dups(trips, ("trip_id",), "trips.txt", problems, "trip_id")
     route_set = set(routes["route_id"])
     for i in np.flatnonzero(~trips["route_id"].isin(route_set).to_numpy()):
-        problems.append(Problem("trips.txt", int(i) + 2, "route_id", trips["route_id"].iloc[i],
-                                "unknown route_id; add it to routes.txt"))
+        problems.append(
+            Problem(
+                "trips.txt", int(i) + 2, "route_id", trips["route_id"].iloc[i], "unknown route_id; add it to routes.txt"
+            )
+        )
     services = set()
     for name in ("calendar.txt", "calendar_dates.txt"):
         if t[name] is not None:
@@ -241,24 +285,48 @@ def _read(feed: _Feed, p: Path, date, default_change_minutes) -> Timetable:
             else:
                 services |= set(t[name]["service_id"])
     for i in np.flatnonzero(~trips["service_id"].isin(services).to_numpy()):
-        problems.append(Problem("trips.txt", int(i) + 2, "service_id", trips["service_id"].iloc[i],
-                                "unknown service_id; define it in calendar.txt or calendar_dates.txt"))
+        problems.append(
+            Problem(
+                "trips.txt",
+                int(i) + 2,
+                "service_id",
+                trips["service_id"].iloc[i],
+                "unknown service_id; define it in calendar.txt or calendar_dates.txt",
+            )
+        )
     # stop times
     trip_set = set(trips["trip_id"])
     for col, known, where in (("trip_id", trip_set, "trips.txt"), ("stop_id", stop_set, "stops.txt")):
         for i in np.flatnonzero(~st[col].isin(known).to_numpy()):
-            problems.append(Problem("stop_times.txt", int(i) + 2, col, st[col].iloc[i],
-                                    f"unknown {col}; add it to {where} or drop the row"))
+            problems.append(
+                Problem(
+                    "stop_times.txt",
+                    int(i) + 2,
+                    col,
+                    st[col].iloc[i],
+                    f"unknown {col}; add it to {where} or drop the row",
+                )
+            )
     seq = pd.to_numeric(st["stop_sequence"], errors="coerce")
     bad_seq = seq.isna() | (seq != seq.round()) | (seq < 0)
     for i in np.flatnonzero(bad_seq.to_numpy()):
-        problems.append(Problem("stop_times.txt", int(i) + 2, "stop_sequence", st["stop_sequence"].iloc[i],
-                                "not a whole number >= 0"))
+        problems.append(
+            Problem(
+                "stop_times.txt", int(i) + 2, "stop_sequence", st["stop_sequence"].iloc[i], "not a whole number >= 0"
+            )
+        )
     dup = st.duplicated(["trip_id", "stop_sequence"], keep="first").to_numpy()
     for i in np.flatnonzero(dup):
-        problems.append(Problem("stop_times.txt", int(i) + 2, "stop_sequence", st["stop_sequence"].iloc[i],
-                                f"duplicate (trip_id, stop_sequence) = ({st['trip_id'].iloc[i]}, "
-                                f"{st['stop_sequence'].iloc[i]}); number the calls of a trip 1, 2, 3, ..."))
+        problems.append(
+            Problem(
+                "stop_times.txt",
+                int(i) + 2,
+                "stop_sequence",
+                st["stop_sequence"].iloc[i],
+                f"duplicate (trip_id, stop_sequence) = ({st['trip_id'].iloc[i]}, "
+                f"{st['stop_sequence'].iloc[i]}); number the calls of a trip 1, 2, 3, ...",
+            )
+        )
     secs = {}
     for col in ("arrival_time", "departure_time"):
         out = np.full(len(st), np.nan)
@@ -266,31 +334,49 @@ def _read(feed: _Feed, p: Path, date, default_change_minutes) -> Timetable:
             try:
                 s = _seconds(v)
             except ValueError:
-                problems.append(Problem("stop_times.txt", i + 2, col, v,
-                                        "malformed time; write H:MM:SS or HH:MM:SS (25:10:00 after midnight)"))
+                problems.append(
+                    Problem(
+                        "stop_times.txt",
+                        i + 2,
+                        col,
+                        v,
+                        "malformed time; write H:MM:SS or HH:MM:SS (25:10:00 after midnight)",
+                    )
+                )
                 continue
             if s is not None:
                 out[i] = s
         secs[col] = out
     arr = np.where(np.isnan(secs["arrival_time"]), secs["departure_time"], secs["arrival_time"])
     dep = np.where(np.isnan(secs["departure_time"]), secs["arrival_time"], secs["departure_time"])
-    dist = pd.to_numeric(st["shape_dist_traveled"], errors="coerce").to_numpy(float) \
-        if "shape_dist_traveled" in st else np.full(len(st), np.nan)
+    dist = (
+        pd.to_numeric(st["shape_dist_traveled"], errors="coerce").to_numpy(float)
+        if "shape_dist_traveled" in st
+        else np.full(len(st), np.nan)
+    )
     order = np.lexsort((seq.fillna(-1).to_numpy(), st["trip_id"].to_numpy()))
     tid = st["trip_id"].to_numpy()[order]
     arr, dep, dist = arr[order], dep[order], dist[order]
     line = order + 2
     starts = np.flatnonzero(np.r_[True, tid[1:] != tid[:-1]])
     ends = np.r_[starts[1:], len(tid)]
-    malformed_rows = {pr.row for pr in problems if pr.file == "stop_times.txt" and pr.column in
-                      ("arrival_time", "departure_time")}
+    malformed_rows = {
+        pr.row for pr in problems if pr.file == "stop_times.txt" and pr.column in ("arrival_time", "departure_time")
+    }
     for a, b in zip(starts, ends):
         if np.isnan(arr[a]) or np.isnan(arr[b - 1]):
             k = a if np.isnan(arr[a]) else b - 1
             if line[k] not in malformed_rows:
-                problems.append(Problem("stop_times.txt", int(line[k]), "arrival_time", "",
-                                        f"the {'first' if k == a else 'last'} call of trip {tid[k]!r} "
-                                        "needs a time; give its arrival_time and departure_time"))
+                problems.append(
+                    Problem(
+                        "stop_times.txt",
+                        int(line[k]),
+                        "arrival_time",
+                        "",
+                        f"the {'first' if k == a else 'last'} call of trip {tid[k]!r} "
+                        "needs a time; give its arrival_time and departure_time",
+                    )
+                )
             continue
         gap = np.isnan(arr[a:b])
         if gap.any():
@@ -300,15 +386,27 @@ def _read(feed: _Feed, p: Path, date, default_change_minutes) -> Timetable:
             dep[a:b][gap] = arr[a:b][gap]
         for k in range(a, b):
             if dep[k] < arr[k]:
-                problems.append(Problem("stop_times.txt", int(line[k]), "departure_time",
-                                        st["departure_time"].iloc[order[k]],
-                                        f"before the arrival_time {st['arrival_time'].iloc[order[k]]} of the "
-                                        "same call; times must not go backwards"))
+                problems.append(
+                    Problem(
+                        "stop_times.txt",
+                        int(line[k]),
+                        "departure_time",
+                        st["departure_time"].iloc[order[k]],
+                        f"before the arrival_time {st['arrival_time'].iloc[order[k]]} of the "
+                        "same call; times must not go backwards",
+                    )
+                )
             if k > a and arr[k] < dep[k - 1]:
-                problems.append(Problem("stop_times.txt", int(line[k]), "arrival_time",
-                                        st["arrival_time"].iloc[order[k]],
-                                        f"before the departure from the previous stop of trip {tid[k]!r} "
-                                        f"(line {line[k - 1]}); times must not go backwards along a trip"))
+                problems.append(
+                    Problem(
+                        "stop_times.txt",
+                        int(line[k]),
+                        "arrival_time",
+                        st["arrival_time"].iloc[order[k]],
+                        f"before the departure from the previous stop of trip {tid[k]!r} "
+                        f"(line {line[k - 1]}); times must not go backwards along a trip",
+                    )
+                )
     # transfers
     tr_rows = []
     tf = t["transfers.txt"]
@@ -323,8 +421,11 @@ def _read(feed: _Feed, p: Path, date, default_change_minutes) -> Timetable:
                 kind = r.get("transfer_type", "0") or "0"
                 for c in ("from_stop_id", "to_stop_id"):
                     if r[c] not in stop_set:
-                        problems.append(Problem("transfers.txt", i + 2, c, r[c],
-                                                "unknown stop_id; add it to stops.txt or drop the row"))
+                        problems.append(
+                            Problem(
+                                "transfers.txt", i + 2, c, r[c], "unknown stop_id; add it to stops.txt or drop the row"
+                            )
+                        )
                 if kind == "1":
                     tr_rows.append((r["from_stop_id"], r["to_stop_id"], 0.0))
                 elif kind == "2":
@@ -334,13 +435,21 @@ def _read(feed: _Feed, p: Path, date, default_change_minutes) -> Timetable:
                         if not m >= 0:
                             raise ValueError
                     except ValueError:
-                        problems.append(Problem("transfers.txt", i + 2, "min_transfer_time", v,
-                                                "transfer_type 2 needs min_transfer_time in seconds >= 0"))
+                        problems.append(
+                            Problem(
+                                "transfers.txt",
+                                i + 2,
+                                "min_transfer_time",
+                                v,
+                                "transfer_type 2 needs min_transfer_time in seconds >= 0",
+                            )
+                        )
                         continue
                     tr_rows.append((r["from_stop_id"], r["to_stop_id"], m))
                 elif kind not in ("0", "3", "4", "5"):
-                    problems.append(Problem("transfers.txt", i + 2, "transfer_type", kind,
-                                            "must be 0, 1, 2, 3, 4 or 5"))
+                    problems.append(
+                        Problem("transfers.txt", i + 2, "transfer_type", kind, "must be 0, 1, 2, 3, 4 or 5")
+                    )
     # the day
     day = None
     if date is not None:
@@ -352,9 +461,15 @@ def _read(feed: _Feed, p: Path, date, default_change_minutes) -> Timetable:
 
     # assemble
     minutes_arr, minutes_dep = arr / 60.0, dep / 60.0
-    st_out = pd.DataFrame({"trip_id": tid, "stop_sequence": seq.to_numpy()[order].astype(np.int64),
-                           "stop_id": st["stop_id"].to_numpy()[order],
-                           "arrival_minutes": minutes_arr, "departure_minutes": minutes_dep})
+    st_out = pd.DataFrame(
+        {
+            "trip_id": tid,
+            "stop_sequence": seq.to_numpy()[order].astype(np.int64),
+            "stop_id": st["stop_id"].to_numpy()[order],
+            "arrival_minutes": minutes_arr,
+            "departure_minutes": minutes_dep,
+        }
+    )
     rt = routes.set_index("route_id")
     trips_out = trips.copy()
     rtype = pd.to_numeric(trips_out["route_id"].map(rt.get("route_type", pd.Series(dtype=str))), errors="coerce")
@@ -364,19 +479,25 @@ def _read(feed: _Feed, p: Path, date, default_change_minutes) -> Timetable:
     train = trips_out.get("trip_short_name", pd.Series("", index=trips_out.index))
     rshort = trips_out["route_id"].map(rt.get("route_short_name", pd.Series(dtype=str))).fillna("")
     train = np.where(train != "", train, np.where(rshort != "", rshort, trips_out["trip_id"]))
-    trips_out = pd.DataFrame({"trip_id": trips_out["trip_id"], "route_id": trips_out["route_id"],
-                              "train": train, "mode": mode})
+    trips_out = pd.DataFrame(
+        {"trip_id": trips_out["trip_id"], "route_id": trips_out["route_id"], "train": train, "mode": mode}
+    )
     if day is not None:
         keep = trips["service_id"].isin(active).to_numpy()
         trips_out = trips_out[keep].reset_index(drop=True)
         st_out = st_out[st_out["trip_id"].isin(set(trips_out["trip_id"]))].reset_index(drop=True)
-    stops_out = pd.DataFrame({
-        "stop_id": stops["stop_id"].to_numpy(),
-        "stop_name": stops.get("stop_name", stops["stop_id"]).to_numpy(),
-        "lat": lat.to_numpy(float), "lon": lon.to_numpy(float),
-        "city_id": stops["city_id"].to_numpy() if "city_id" in stops else "",
-        "min_change_minutes": pd.to_numeric(stops["min_change_minutes"], errors="coerce").to_numpy(float)
-        if "min_change_minutes" in stops else np.nan})
+    stops_out = pd.DataFrame(
+        {
+            "stop_id": stops["stop_id"].to_numpy(),
+            "stop_name": stops.get("stop_name", stops["stop_id"]).to_numpy(),
+            "lat": lat.to_numpy(float),
+            "lon": lon.to_numpy(float),
+            "city_id": stops["city_id"].to_numpy() if "city_id" in stops else "",
+            "min_change_minutes": pd.to_numeric(stops["min_change_minutes"], errors="coerce").to_numpy(float)
+            if "min_change_minutes" in stops
+            else np.nan,
+        }
+    )
     for c in ("board_minutes", "alight_minutes"):
         if c in stops:
             stops_out[c] = pd.to_numeric(stops[c], errors="coerce").to_numpy(float)
@@ -389,14 +510,26 @@ def _read(feed: _Feed, p: Path, date, default_change_minutes) -> Timetable:
     if info is not None and len(info):
         if default is None and info.get("transit_default_change_minutes", pd.Series([""])).iloc[0] != "":
             default = float(info["transit_default_change_minutes"].iloc[0])
-        if day is None and "feed_start_date" in info and info["feed_start_date"].iloc[0] != "" and \
-                info["feed_start_date"].iloc[0] == info.get("feed_end_date", pd.Series([""])).iloc[0]:
+        if (
+            day is None
+            and "feed_start_date" in info
+            and info["feed_start_date"].iloc[0] != ""
+            and info["feed_start_date"].iloc[0] == info.get("feed_end_date", pd.Series([""])).iloc[0]
+        ):
             try:
                 service_date = _date(info["feed_start_date"].iloc[0])
             except ValueError:
                 service_date = None
-    return Timetable(stops_out.reset_index(drop=True), trips_out, st_out, transfers_out,
-                     float(default or 0.0), service_date, f"gtfs {p.name}", {"source": str(p)})
+    return Timetable(
+        stops_out.reset_index(drop=True),
+        trips_out,
+        st_out,
+        transfers_out,
+        float(default or 0.0),
+        service_date,
+        f"gtfs {p.name}",
+        {"source": str(p)},
+    )
 
 
 def _time_text(minutes: float) -> str:
@@ -411,12 +544,16 @@ def _num(v) -> str:
 
 
 def _tables(tt: Timetable) -> dict:
-    stops = pd.DataFrame({"stop_id": tt.stops["stop_id"].astype(str),
-                          "stop_name": tt.stops["stop_name"].astype(str),
-                          "stop_lat": [_num(v) for v in tt.stops["lat"]],
-                          "stop_lon": [_num(v) for v in tt.stops["lon"]],
-                          "city_id": tt.stops["city_id"].fillna("").astype(str),
-                          "min_change_minutes": [_num(v) for v in tt.stops["min_change_minutes"]]})
+    stops = pd.DataFrame(
+        {
+            "stop_id": tt.stops["stop_id"].astype(str),
+            "stop_name": tt.stops["stop_name"].astype(str),
+            "stop_lat": [_num(v) for v in tt.stops["lat"]],
+            "stop_lon": [_num(v) for v in tt.stops["lon"]],
+            "city_id": tt.stops["city_id"].fillna("").astype(str),
+            "min_change_minutes": [_num(v) for v in tt.stops["min_change_minutes"]],
+        }
+    )
     for c in ("board_minutes", "alight_minutes"):
         if c in tt.stops:
             stops[c] = [_num(v) for v in tt.stops[c]]
@@ -425,32 +562,67 @@ def _tables(tt: Timetable) -> dict:
             stops[c] = tt.stops[c].fillna("").astype(str)
     trips = tt.trips
     first_mode = trips.groupby("route_id", sort=False)["mode"].first()
-    routes = pd.DataFrame({"route_id": first_mode.index.astype(str),
-                           "route_short_name": first_mode.index.astype(str),
-                           "route_type": np.where(first_mode.to_numpy() == "air", "1100", "2")})
-    trips_txt = pd.DataFrame({"route_id": trips["route_id"].astype(str), "service_id": "day",
-                              "trip_id": trips["trip_id"].astype(str),
-                              "trip_short_name": trips["train"].astype(str), "mode": trips["mode"].astype(str)})
+    routes = pd.DataFrame(
+        {
+            "route_id": first_mode.index.astype(str),
+            "route_short_name": first_mode.index.astype(str),
+            "route_type": np.where(first_mode.to_numpy() == "air", "1100", "2"),
+        }
+    )
+    trips_txt = pd.DataFrame(
+        {
+            "route_id": trips["route_id"].astype(str),
+            "service_id": "day",
+            "trip_id": trips["trip_id"].astype(str),
+            "trip_short_name": trips["train"].astype(str),
+            "mode": trips["mode"].astype(str),
+        }
+    )
     st = tt.stop_times.sort_values(["trip_id", "stop_sequence"], kind="stable")
-    stop_times = pd.DataFrame({"trip_id": st["trip_id"].astype(str),
-                               "arrival_time": [_time_text(v) for v in st["arrival_minutes"]],
-                               "departure_time": [_time_text(v) for v in st["departure_minutes"]],
-                               "stop_id": st["stop_id"].astype(str),
-                               "stop_sequence": st["stop_sequence"].astype(int).astype(str)})
+    stop_times = pd.DataFrame(
+        {
+            "trip_id": st["trip_id"].astype(str),
+            "arrival_time": [_time_text(v) for v in st["arrival_minutes"]],
+            "departure_time": [_time_text(v) for v in st["departure_minutes"]],
+            "stop_id": st["stop_id"].astype(str),
+            "stop_sequence": st["stop_sequence"].astype(int).astype(str),
+        }
+    )
     day = tt.service_date
     d = day.strftime("%Y%m%d") if day else ""
-    cal = pd.DataFrame([{"service_id": "day", **{k: "1" for k in _DAYS},
-                         "start_date": d or "20000101", "end_date": d or "20991231"}])
-    transfers = pd.DataFrame({"from_stop_id": tt.transfers["from_stop_id"].astype(str),
-                              "to_stop_id": tt.transfers["to_stop_id"].astype(str), "transfer_type": "2",
-                              "min_transfer_time": [str(int(round(float(m) * 60)))
-                                                    for m in tt.transfers["min_transfer_minutes"]]})
-    info = pd.DataFrame([{"feed_publisher_name": "transit", "feed_publisher_url": "https://example.invalid/transit",
-                          "feed_lang": "en", "feed_start_date": d, "feed_end_date": d,
-                          "transit_default_change_minutes": _num(tt.default_change_minutes),
-                          "transit_label": tt.label}])
-    return {"stops.txt": stops, "routes.txt": routes, "trips.txt": trips_txt, "stop_times.txt": stop_times,
-            "calendar.txt": cal, "transfers.txt": transfers, "feed_info.txt": info}
+    cal = pd.DataFrame(
+        [{"service_id": "day", **{k: "1" for k in _DAYS}, "start_date": d or "20000101", "end_date": d or "20991231"}]
+    )
+    transfers = pd.DataFrame(
+        {
+            "from_stop_id": tt.transfers["from_stop_id"].astype(str),
+            "to_stop_id": tt.transfers["to_stop_id"].astype(str),
+            "transfer_type": "2",
+            "min_transfer_time": [str(int(round(float(m) * 60))) for m in tt.transfers["min_transfer_minutes"]],
+        }
+    )
+    info = pd.DataFrame(
+        [
+            {
+                "feed_publisher_name": "transit",
+                "feed_publisher_url": "https://example.invalid/transit",
+                "feed_lang": "en",
+                "feed_start_date": d,
+                "feed_end_date": d,
+                "transit_default_change_minutes": _num(tt.default_change_minutes),
+                "transit_label": tt.label,
+            }
+        ]
+    )
+    return {
+        "stops.txt": stops,
+        "routes.txt": routes,
+        "trips.txt": trips_txt,
+        "stop_times.txt": stop_times,
+        "calendar.txt": cal,
+        "transfers.txt": transfers,
+        "feed_info.txt": info,
+    }
 
 
 def write_gtfs(tt: Timetable, path, *, overwrite: bool = False) -> Path:

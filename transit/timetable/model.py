@@ -22,6 +22,7 @@ and alighting at the stop, the origin and destination of a journey included (see
 A change between two trips at one stop then takes ``alight + min_change + board`` minutes, and one
 between two stops ``alight`` at the first + ``min_transfer_minutes`` + ``board`` at the second.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -30,7 +31,14 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-__all__ = ["Timetable", "STOP_COLUMNS", "OPTIONAL_STOP_COLUMNS", "TRIP_COLUMNS", "STOP_TIME_COLUMNS", "TRANSFER_COLUMNS"]
+__all__ = [
+    "Timetable",
+    "STOP_COLUMNS",
+    "OPTIONAL_STOP_COLUMNS",
+    "TRIP_COLUMNS",
+    "STOP_TIME_COLUMNS",
+    "TRANSFER_COLUMNS",
+]
 
 #: Columns of :attr:`Timetable.stops`. ``min_change_minutes`` is the least time to change trains at
 #: the stop (NaN: the timetable's default); ``city_id`` groups stops of one city (may be empty).
@@ -78,16 +86,22 @@ class Timetable:
     meta: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for name, cols in (("stops", STOP_COLUMNS), ("trips", TRIP_COLUMNS),
-                           ("stop_times", STOP_TIME_COLUMNS), ("transfers", TRANSFER_COLUMNS)):
+        for name, cols in (
+            ("stops", STOP_COLUMNS),
+            ("trips", TRIP_COLUMNS),
+            ("stop_times", STOP_TIME_COLUMNS),
+            ("transfers", TRANSFER_COLUMNS),
+        ):
             missing = [c for c in cols if c not in getattr(self, name).columns]
             if missing:
                 raise ValueError(f"Timetable.{name} lacks the columns {missing}; it needs {list(cols)}")
 
     def __repr__(self) -> str:
         day = self.service_date.isoformat() if self.service_date else "no date"
-        return (f"<Timetable {self.label!r} ({day}): {len(self.trips)} trips, {len(self.stops)} stops, "
-                f"{len(self.stop_times)} stop times>")
+        return (
+            f"<Timetable {self.label!r} ({day}): {len(self.trips)} trips, {len(self.stops)} stops, "
+            f"{len(self.stop_times)} stop times>"
+        )
 
     @property
     def n_trips(self) -> int:
@@ -107,6 +121,13 @@ class Timetable:
 
     def with_trips(self, trips: pd.DataFrame, stop_times: pd.DataFrame, *, label: str | None = None) -> Timetable:
         """A new timetable with more trips appended (flights, a scenario's express trains)."""
-        return Timetable(self.stops, pd.concat([self.trips, trips], ignore_index=True),
-                         pd.concat([self.stop_times, stop_times], ignore_index=True), self.transfers,
-                         self.default_change_minutes, self.service_date, label or self.label, dict(self.meta))
+        return Timetable(
+            self.stops,
+            pd.concat([self.trips, trips], ignore_index=True),
+            pd.concat([self.stop_times, stop_times], ignore_index=True),
+            self.transfers,
+            self.default_change_minutes,
+            self.service_date,
+            label or self.label,
+            dict(self.meta),
+        )

@@ -3,6 +3,7 @@
 :func:`gtfs_times` returns the JSON payload of ``transit times FROM TO --gtfs FEED --depart HH:MM
 [--window MIN] --format json``; the command line only parses arguments and prints it.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -64,13 +65,15 @@ def resolve_stops(tt: Timetable, name: str) -> list[str]:
     close = difflib.get_close_matches(key, pool, n=3, cutoff=0.6)
     if not close:
         close = [p for p in pool if key.casefold() in p.casefold()][:3]
-    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else \
-        "; use a stop_name or stop_id of stops.txt"
+    hint = (
+        f"; did you mean {', '.join(repr(c) for c in close)}?" if close else "; use a stop_name or stop_id of stops.txt"
+    )
     raise UnknownPlaceError(f"unknown stop {key!r} in {tt.label}{hint}")
 
 
-def gtfs_times(feed_or_timetable, from_name: str, to_name: str, depart="08:00",
-               window_minutes: float | None = None, *, date=None) -> dict:
+def gtfs_times(
+    feed_or_timetable, from_name: str, to_name: str, depart="08:00", window_minutes: float | None = None, *, date=None
+) -> dict:
     """Earliest arrival and route from one stop (or station) to another, leaving at ``depart``.
 
     Parameters
@@ -110,19 +113,30 @@ def gtfs_times(feed_or_timetable, from_name: str, to_name: str, depart="08:00",
     >>> gtfs_times("feed.zip", "Wenzhou South", "Hangzhou East", depart="08:00")   # doctest: +SKIP
     {'from': 'Wenzhou South', ..., 'minutes': 104.0, 'method': 'timetable', ...}
     """
-    tt = feed_or_timetable if isinstance(feed_or_timetable, Timetable) else \
-        read_gtfs(Path(feed_or_timetable), date=date)
+    tt = (
+        feed_or_timetable if isinstance(feed_or_timetable, Timetable) else read_gtfs(Path(feed_or_timetable), date=date)
+    )
     t0 = parse_clock(depart)
     origins, targets = resolve_stops(tt, from_name), resolve_stops(tt, to_name)
     ct = compile_timetable(tt)
     cols = [ct.stop_index[s] for s in targets]
     ea = earliest_arrival(ct, origins, t0)
     sub = ea.arrival_minutes[:, cols]
-    out = {"from": from_name, "to": to_name, "from_stops": origins, "to_stops": targets,
-           "method": "timetable", "timetable": tt.label,
-           "service_date": tt.service_date.isoformat() if tt.service_date else None,
-           "depart": _clock(t0), "depart_minutes": t0, "arrive": None, "minutes": None,
-           "transfers": None, "legs": []}
+    out = {
+        "from": from_name,
+        "to": to_name,
+        "from_stops": origins,
+        "to_stops": targets,
+        "method": "timetable",
+        "timetable": tt.label,
+        "service_date": tt.service_date.isoformat() if tt.service_date else None,
+        "depart": _clock(t0),
+        "depart_minutes": t0,
+        "arrive": None,
+        "minutes": None,
+        "transfers": None,
+        "legs": [],
+    }
     best = float(sub.min()) if sub.size else np.inf
     if np.isfinite(best):
         cands = []
@@ -130,8 +144,13 @@ def gtfs_times(feed_or_timetable, from_name: str, to_name: str, depart="08:00",
             jn = journey(ct, origins[i], targets[j], t0)
             cands.append((jn.arrive_minutes, jn.transfers, i, j, jn))
         _, _, _, _, jn = min(cands, key=lambda c: c[:4])
-        out.update(arrive=_clock(jn.arrive_minutes), arrive_minutes=jn.arrive_minutes,
-                   minutes=jn.arrive_minutes - t0, transfers=jn.transfers, legs=jn.to_dicts())
+        out.update(
+            arrive=_clock(jn.arrive_minutes),
+            arrive_minutes=jn.arrive_minutes,
+            minutes=jn.arrive_minutes - t0,
+            transfers=jn.transfers,
+            legs=jn.to_dicts(),
+        )
     if window_minutes is not None:
         w = int(round(float(window_minutes)))
         if w < 1:
@@ -144,8 +163,10 @@ def gtfs_times(feed_or_timetable, from_name: str, to_name: str, depart="08:00",
         fastest = [fastest_journey(ct, o, d, t0, w) for o in origins for d in targets]
         fastest = [f.minutes for f in fastest if f is not None]
         jumps = int(np.sum(np.isfinite(per_minute[:w]) & (per_minute[:w] < per_minute[1:])))
-        out.update(window_minutes=w,
-                   fastest_minutes=float(min(fastest)) if fastest else None,
-                   median_minutes=float(np.median(span)) if np.isfinite(np.median(span)) else None,
-                   departures=jumps)
+        out.update(
+            window_minutes=w,
+            fastest_minutes=float(min(fastest)) if fastest else None,
+            median_minutes=float(np.median(span)) if np.isfinite(np.median(span)) else None,
+            departures=jumps,
+        )
     return out

@@ -17,6 +17,7 @@ Workbook layout (as found, and handled here):
 Times are minutes after midnight of the day the train leaves its origin, so a train that runs past
 midnight has times above 1440.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -34,8 +35,7 @@ from transit._files import atomic_open
 from transit.geo import gcj02_to_wgs84
 from transit.timetable.model import Timetable
 
-__all__ = ["Workbook", "load_workbook", "fastest_direct_times", "default_timetable_path",
-           "TIMETABLE_DATE"]
+__all__ = ["Workbook", "load_workbook", "fastest_direct_times", "default_timetable_path", "TIMETABLE_DATE"]
 
 #: The day the timetable describes.
 TIMETABLE_DATE = _dt.date(2016, 3, 10)
@@ -84,12 +84,16 @@ class Workbook:
         rd = self.trains["run_dates"].astype(str)
         keep = (rd == "ALL") | rd.str.contains(iso, regex=False)
         keys = self.trains.loc[keep, "train_key"]
-        return Workbook(self.trains[keep].reset_index(drop=True),
-                         self.stops[self.stops["train_key"].isin(keys)].reset_index(drop=True),
-                         self.stations, self.source)
+        return Workbook(
+            self.trains[keep].reset_index(drop=True),
+            self.stops[self.stops["train_key"].isin(keys)].reset_index(drop=True),
+            self.stations,
+            self.source,
+        )
 
-    def to_timetable(self, date: _dt.date | str | None = TIMETABLE_DATE,
-                     default_change_minutes: float = 10.0) -> Timetable:
+    def to_timetable(
+        self, date: _dt.date | str | None = TIMETABLE_DATE, default_change_minutes: float = 10.0
+    ) -> Timetable:
         """The trains running on ``date`` as a :class:`~transit.timetable.model.Timetable`.
 
         Stop ids are the workbook's Chinese station names (``上海虹桥``): every stop row of the
@@ -125,28 +129,53 @@ class Workbook:
         dup = trains["train"].duplicated(keep=False)
         trip_id = np.where(dup, trains["train"] + "~" + trains["train_key"].astype(str), trains["train"])
         key_to_trip = dict(zip(trains["train_key"], trip_id))
-        trips = pd.DataFrame({"trip_id": trip_id,
-                              "route_id": (trains["origin_zh"].astype(str) + "-" + trains["terminus_zh"].astype(str)).to_numpy(),
-                              "train": trains["train"].to_numpy(), "mode": "rail"})
+        trips = pd.DataFrame(
+            {
+                "trip_id": trip_id,
+                "route_id": (trains["origin_zh"].astype(str) + "-" + trains["terminus_zh"].astype(str)).to_numpy(),
+                "train": trains["train"].to_numpy(),
+                "mode": "rail",
+            }
+        )
         arr = s["arrival_minutes"].to_numpy(float)
         dep = s["departure_minutes"].to_numpy(float)
         arr = np.where(np.isnan(arr), dep, arr)
         dep = np.where(np.isnan(dep), arr, dep)
-        stop_times = pd.DataFrame({"trip_id": s["train_key"].map(key_to_trip).to_numpy(),
-                                   "stop_sequence": s["seq"].to_numpy(int), "stop_id": s["station_zh"].to_numpy(),
-                                   "arrival_minutes": arr, "departure_minutes": dep})
+        stop_times = pd.DataFrame(
+            {
+                "trip_id": s["train_key"].map(key_to_trip).to_numpy(),
+                "stop_sequence": s["seq"].to_numpy(int),
+                "stop_id": s["station_zh"].to_numpy(),
+                "arrival_minutes": arr,
+                "departure_minutes": dep,
+            }
+        )
         served = pd.Index(sorted(set(s["station_zh"])))
         st = self.stations.drop_duplicates("station_zh").set_index("station_zh").reindex(served)
         lat, lon = gcj02_to_wgs84(st["lat_gcj02"].to_numpy(float), st["lon_gcj02"].to_numpy(float))
-        stops = pd.DataFrame({"stop_id": served, "stop_name": served, "lat": lat, "lon": lon, "city_id": "",
-                              "min_change_minutes": np.nan, "telecode": st["telecode"].to_numpy(),
-                              "pinyin": st["pinyin"].to_numpy()})
+        stops = pd.DataFrame(
+            {
+                "stop_id": served,
+                "stop_name": served,
+                "lat": lat,
+                "lon": lon,
+                "city_id": "",
+                "min_change_minutes": np.nan,
+                "telecode": st["telecode"].to_numpy(),
+                "pinyin": st["pinyin"].to_numpy(),
+            }
+        )
         day = None if date is None else _dt.date.fromisoformat(str(date))
-        return Timetable(stops, trips.reset_index(drop=True), stop_times.reset_index(drop=True),
-                         pd.DataFrame(columns=["from_stop_id", "to_stop_id", "min_transfer_minutes"]),
-                         float(default_change_minutes), day,
-                         f"12306 workbook {day.isoformat() if day else 'all dates'}",
-                         {"source": str(self.source)})
+        return Timetable(
+            stops,
+            trips.reset_index(drop=True),
+            stop_times.reset_index(drop=True),
+            pd.DataFrame(columns=["from_stop_id", "to_stop_id", "min_transfer_minutes"]),
+            float(default_change_minutes),
+            day,
+            f"12306 workbook {day.isoformat() if day else 'all dates'}",
+            {"source": str(self.source)},
+        )
 
 
 def default_timetable_path() -> list[Path]:
@@ -159,8 +188,7 @@ def default_timetable_path() -> list[Path]:
     env = os.environ.get("TRANSIT_SHARED_DATA")
     if env:
         p = Path(env)
-        out += [p] if p.suffix == ".xlsx" else [p / _SUBDIR / _FILE_NAME, p / _SUBDIR.name / _FILE_NAME,
-                                                p / _FILE_NAME]
+        out += [p] if p.suffix == ".xlsx" else [p / _SUBDIR / _FILE_NAME, p / _SUBDIR.name / _FILE_NAME, p / _FILE_NAME]
     repo = Path(__file__).resolve().parents[2]
     out.append((repo / ".." / "shared" / _SUBDIR / _FILE_NAME).resolve())
     return out
@@ -170,16 +198,19 @@ def _resolve(path) -> Path:
     if path is not None:
         p = Path(path)
         if not p.is_file():
-            raise FileNotFoundError(f"timetable workbook not found at {p}; pass the path of "
-                                    f"{_FILE_NAME} or set TRANSIT_SHARED_DATA")
+            raise FileNotFoundError(
+                f"timetable workbook not found at {p}; pass the path of {_FILE_NAME} or set TRANSIT_SHARED_DATA"
+            )
         return p
     tried = default_timetable_path()
     for p in tried:
         if p.is_file():
             return p
     raise FileNotFoundError(
-        f"timetable workbook {_FILE_NAME} not found; looked in: " + ", ".join(map(str, tried))
-        + ". Set TRANSIT_SHARED_DATA to the shared data folder or pass path=.")
+        f"timetable workbook {_FILE_NAME} not found; looked in: "
+        + ", ".join(map(str, tried))
+        + ". Set TRANSIT_SHARED_DATA to the shared data folder or pass path=."
+    )
 
 
 def _cache_dir() -> Path:
@@ -216,7 +247,8 @@ def _parse(path: Path) -> Workbook:
     # 车站: header cells of name and telecode are swapped -> column 1 is the name, column 2 the code
     stations = pd.DataFrame(
         [(r[1], r[2], r[3], r[6], r[7]) for r in st_rows if r and r[1]],
-        columns=["station_zh", "telecode", "pinyin", "lon_gcj02", "lat_gcj02"])
+        columns=["station_zh", "telecode", "pinyin", "lon_gcj02", "lat_gcj02"],
+    )
     trains, stops = [], []
     key = -1
     prev = 0.0
@@ -228,8 +260,7 @@ def _parse(path: Path) -> Workbook:
             key += 1
             number = str(r[0]).strip()
             other = str(r[14] or "").split("|")
-            trains.append((key, number, other[1] if len(other) > 1 else "", r[1], r[2], r[5],
-                           _run_dates(r[13])))
+            trains.append((key, number, other[1] if len(other) > 1 else "", r[1], r[2], r[5], _run_dates(r[13])))
             prev = -np.inf
         if key < 0:
             continue
@@ -245,10 +276,12 @@ def _parse(path: Path) -> Workbook:
                 dep += 1440.0
             prev = dep
         stops.append((key, number, int(r[7]), str(r[8]).strip(), arr, dep, bool(r[12])))
-    trains = pd.DataFrame(trains, columns=["train_key", "train", "train_no", "origin_zh",
-                                           "terminus_zh", "category", "run_dates"])
-    stops = pd.DataFrame(stops, columns=["train_key", "train", "seq", "station_zh",
-                                         "arrival_minutes", "departure_minutes", "served"])
+    trains = pd.DataFrame(
+        trains, columns=["train_key", "train", "train_no", "origin_zh", "terminus_zh", "category", "run_dates"]
+    )
+    stops = pd.DataFrame(
+        stops, columns=["train_key", "train", "seq", "station_zh", "arrival_minutes", "departure_minutes", "served"]
+    )
     trains["n_stops"] = stops.groupby("train_key").size().reindex(trains["train_key"]).to_numpy()
     return Workbook(trains, stops, stations, path)
 
@@ -350,26 +383,30 @@ def fastest_direct_times(timetable: Workbook, date=TIMETABLE_DATE) -> pd.DataFra
         ii.append((blk[:, None] + a[None, :]).ravel())
         jj.append((blk[:, None] + b[None, :]).ravel())
     if not ii:
-        return pd.DataFrame(columns=["from_station_zh", "to_station_zh", "minutes", "train",
-                                     "n_trains", "n_intermediate_stops"])
+        return pd.DataFrame(
+            columns=["from_station_zh", "to_station_zh", "minutes", "train", "n_trains", "n_intermediate_stops"]
+        )
     i = np.concatenate(ii)
     j = np.concatenate(jj)
     minutes = arr[j] - dep[i]
     ok = np.isfinite(minutes) & (codes[i] != codes[j])
     i, j, minutes = i[ok], j[ok], minutes[ok]
-    pairs = pd.DataFrame({"f": codes[i], "t": codes[j], "minutes": minutes,
-                          "train": tcodes[i], "n_intermediate_stops": j - i - 1})
+    pairs = pd.DataFrame(
+        {"f": codes[i], "t": codes[j], "minutes": minutes, "train": tcodes[i], "n_intermediate_stops": j - i - 1}
+    )
     pairs = pairs.sort_values(["f", "t", "minutes", "n_intermediate_stops", "train"], kind="stable")
     n_trains = pairs.groupby(["f", "t"])["train"].nunique()
     best = pairs.drop_duplicates(["f", "t"], keep="first").set_index(["f", "t"])
     best["n_trains"] = n_trains
     best = best.reset_index()
-    out = pd.DataFrame({
-        "from_station_zh": np.asarray(names)[best["f"].to_numpy()],
-        "to_station_zh": np.asarray(names)[best["t"].to_numpy()],
-        "minutes": best["minutes"].to_numpy(float),
-        "train": np.asarray(tnames)[best["train"].to_numpy()],
-        "n_trains": best["n_trains"].to_numpy(int),
-        "n_intermediate_stops": best["n_intermediate_stops"].to_numpy(int),
-    })
+    out = pd.DataFrame(
+        {
+            "from_station_zh": np.asarray(names)[best["f"].to_numpy()],
+            "to_station_zh": np.asarray(names)[best["t"].to_numpy()],
+            "minutes": best["minutes"].to_numpy(float),
+            "train": np.asarray(tnames)[best["train"].to_numpy()],
+            "n_trains": best["n_trains"].to_numpy(int),
+            "n_intermediate_stops": best["n_intermediate_stops"].to_numpy(int),
+        }
+    )
     return out.sort_values(["from_station_zh", "to_station_zh"], kind="stable").reset_index(drop=True)

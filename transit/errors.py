@@ -69,15 +69,17 @@ class Problem:
         return self.describe()
 
 
+def _problems_message(what: str, problems: list[Problem], where: str) -> str:
+    head = f"{len(problems)} problem(s) in {what}" + (f" at {where}" if where else "")
+    return head + ":\n" + "\n".join(f"  - {p}" for p in problems)
+
+
 class NetworkDataError(ValueError, TransitError):
     """A network folder has one or more problems; ``.problems`` lists them all."""
 
     def __init__(self, problems: list[Problem], *, folder: str = ""):
         self.problems = list(problems)
-        head = f"{len(self.problems)} problem(s) in network data"
-        if folder:
-            head += f" at {folder}"
-        super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in self.problems))
+        super().__init__(_problems_message("network data", self.problems, folder))
 
 
 class TimetableDataError(ValueError, TransitError):
@@ -85,10 +87,7 @@ class TimetableDataError(ValueError, TransitError):
 
     def __init__(self, problems: list[Problem], *, source: str = ""):
         self.problems = list(problems)
-        head = f"{len(self.problems)} problem(s) in timetable data"
-        if source:
-            head += f" at {source}"
-        super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in self.problems))
+        super().__init__(_problems_message("timetable data", self.problems, source))
 
 
 class UnknownPlaceError(KeyError, TransitError):

@@ -1,19 +1,10 @@
-"""Goal reports: the result of :func:`transit.check_goal`, its bottleneck analysis, and its renderings.
+"""Goal reports: the result of :func:`transit.check_goal` and its renderings.
 
 A :class:`GoalReport` holds tiers of :class:`TargetResult`; each target result is decided by one
 (origin, destination) pair (see the quantifiers in :mod:`transit.goals`) whose route, bottleneck and
 multimodal comparison are reported.
 
-The bottleneck of a missed target
----------------------------------
-The route's legs are compared with a benchmark: a train running at ``BENCHMARK_SPEED_KMH`` (300 km/h)
-along the straight line between the leg's two ends. A leg's *excess* is its minutes less the
-benchmark's; a transfer or access leg has a benchmark of zero, so all of it is excess. The bottleneck
-is the leg with the largest excess: the one where the route loses most against a straight 300 km/h
-line. For it the report gives its straight-line average speed, the design speed of its slowest
-section in service, the minutes to cut (the target's time less the limit), and the straight-line
-average speed the leg would need to close the whole gap by itself (none when the gap exceeds the
-leg's own minutes).
+How the bottleneck of a missed target is found: :mod:`transit.goals.bottleneck`.
 """
 
 from __future__ import annotations

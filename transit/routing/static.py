@@ -42,17 +42,8 @@ def static_travel_times(
 
     Parameters
     ----------
-    network : Network
-        The network (use ``network.as_of(year)`` for another date).
-    modes : sequence of {"rail", "air"}
-        The modes allowed; ``("rail", "air")`` allows both and changes between them.
-    measure : {"station", "door"}
-        ``station``: best station of A to best station of B, in-vehicle plus transfers (as plans and
-        news quote times). ``door``: city centre to city centre, with road access and egress, station
-        and airport processing and waits at changes.
-    origins, destinations : sequence of str, optional
-        Cities or stations (id, English or Chinese name) to compute from and report to; default all.
-        Limiting origins limits the work.
+    network, modes, measure, origins, destinations
+        As :func:`transit.travel_times`, which documents them once.
 
     Returns
     -------

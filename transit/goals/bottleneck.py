@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 
 from transit.geo import haversine_km
-from transit.goals.routes import _line_name, _lookup, _place_row
+from transit.goals.routes import line_chainage_km, line_name, place_row
 
 BENCHMARK_SPEED_KMH = 300.0
 """Straight-line speed of the bottleneck benchmark: the design speed of China's main HSR corridors."""
@@ -27,7 +27,7 @@ MAX_USEFUL_SPEED_KMH = 450.0
 
 def _slowest_section(network, line_id: str, a: str, b: str) -> dict | None:
     """The section in service with the lowest design speed between stations ``a`` and ``b`` of a line."""
-    chainage = _lookup(network)["chainage"]
+    chainage = line_chainage_km(network)
     if (line_id, a) not in chainage or (line_id, b) not in chainage:
         return None  # e.g. a published time between stations of different lines
     lo, hi = sorted((chainage[(line_id, a)], chainage[(line_id, b)]))
@@ -40,8 +40,8 @@ def _slowest_section(network, line_id: str, a: str, b: str) -> dict | None:
                 "from": s.from_station_id,
                 "to": s.to_station_id,
                 "design_kmh": float(s.design_kmh),
-                "from_name": _place_row(network, s.from_station_id)[0],
-                "to_name": _place_row(network, s.to_station_id)[0],
+                "from_name": place_row(network, s.from_station_id)[0],
+                "to_name": place_row(network, s.to_station_id)[0],
             }
     return best
 
@@ -79,8 +79,8 @@ def find_bottleneck(network, route, minutes: float, within_minutes: float, modes
     deficit = minutes - within_minutes
     best = None
     for leg in route.legs:
-        name_a, _, lat_a, lon_a = _place_row(network, leg.from_id)
-        name_b, _, lat_b, lon_b = _place_row(network, leg.to_id)
+        name_a, _, lat_a, lon_a = place_row(network, leg.from_id)
+        name_b, _, lat_b, lon_b = place_row(network, leg.to_id)
         moving = leg.kind in ("rail", "flight")
         km = float(haversine_km(lat_a, lon_a, lat_b, lon_b)) if moving else 0.0
         km = 0.0 if not math.isfinite(km) else km
@@ -109,7 +109,7 @@ def find_bottleneck(network, route, minutes: float, within_minutes: float, modes
     best["slowest_section"] = (
         _slowest_section(network, best["via"], best["from"], best["to"]) if best["kind"] == "rail" else None
     )
-    best["via_name"] = _line_name(network, best["via"]) if best["kind"] == "rail" else best["via"]
+    best["via_name"] = line_name(network, best["via"]) if best["kind"] == "rail" else best["via"]
     best["summary"] = _bottleneck_summary(best)
     return best
 

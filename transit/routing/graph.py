@@ -23,17 +23,21 @@ network's ``[parameters]`` table; none is hidden in code.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike, NDArray
 from scipy.sparse import csr_matrix
 
+from transit.data.network import Network
 from transit.geo import haversine_km
 from transit.modes import normalise_measure, normalise_modes
 from transit.routing import runtime
 
-__all__ = ["Graph", "compile_graph", "EDGE_KINDS", "access_minutes_estimate"]
+__all__ = ["Graph", "compile_graph", "EDGE_KINDS", "EdgeSink", "access_minutes_estimate", "rail_edges"]
 
 EDGE_KINDS = ("rail", "flight", "transfer", "access", "egress")
 
@@ -48,6 +52,10 @@ PARAMETERS_DOOR = PARAMETERS_STATION + (
     "access_fallback_stations",
     "access_fallback_max_km",
 )
+
+#: What receives the edges of a network as they are found: ``add(from_id, to_id, minutes, kind, via)``,
+#: ``kind`` one of :data:`EDGE_KINDS` and ``via`` the line id, flight, transfer mode or ``road``.
+EdgeSink = Callable[[str, str, float, str, str], None]
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,14 +80,14 @@ class Graph:
     modes, measure : the compile options.
     """
 
-    node_ids: np.ndarray
-    node_kind: np.ndarray
-    node_city: np.ndarray
-    indptr: np.ndarray
-    indices: np.ndarray
-    minutes: np.ndarray
-    edge_kind: np.ndarray
-    edge_via: np.ndarray
+    node_ids: NDArray[np.object_]
+    node_kind: NDArray[np.object_]
+    node_city: NDArray[np.object_]
+    indptr: NDArray[np.int64]
+    indices: NDArray[np.int32]
+    minutes: NDArray[np.float64]
+    edge_kind: NDArray[np.int8]
+    edge_via: NDArray[np.object_]
     modes: tuple[str, ...]
     measure: str
 
@@ -103,31 +111,43 @@ class Graph:
             raise KeyError((u, v))
         return int(lo + hits[0])
 
-    def to_scipy(self):
+    def to_scipy(self) -> csr_matrix:
         """The graph as a ``scipy.sparse.csr_matrix`` of minutes (zero-minute edges kept as explicit zeros)."""
         return csr_matrix((self.minutes, self.indices, self.indptr), shape=(self.n_nodes, self.n_nodes))
 
 
-def _param(params: dict, name: str) -> float:
+def _param(params: Mapping[str, Any], name: str) -> float:
     if name not in params:
         raise KeyError(f"network.toml [parameters] has no '{name}'; add it (see networks/README.md)")
     return float(params[name])
 
 
-def access_minutes_estimate(crow_km: np.ndarray, params: dict) -> np.ndarray:
+def access_minutes_estimate(crow_km: ArrayLike, params: Mapping[str, Any]) -> NDArray[np.float64]:
     """Road minutes from a city centre to a station, estimated from straight-line distance.
 
     ``access_base_minutes + crow_km * access_detour_factor / access_speed_kmh * 60``.
     """
-    crow_km = np.asarray(crow_km, dtype=np.float64)
+    km = np.asarray(crow_km, dtype=np.float64)
     return (
         _param(params, "access_base_minutes")
-        + crow_km * _param(params, "access_detour_factor") / _param(params, "access_speed_kmh") * 60.0
+        + km * _param(params, "access_detour_factor") / _param(params, "access_speed_kmh") * 60.0
     )
 
 
-def _rail_edges(net, add) -> None:
-    """Add an edge between every pair of stations joined by open sections of one line."""
+def rail_edges(net: Network, add: EdgeSink) -> None:
+    """Hand ``add`` an edge between every pair of stations joined by open sections of one line.
+
+    The rail edges of :func:`compile_graph` before published times and the door measure's change
+    allowance: both directions of every pair, weighted by the running-time model, one call per pair
+    and line (a pair on several lines is given once for each; the sink keeps the fastest).
+
+    Parameters
+    ----------
+    net : Network
+        The network on its date.
+    add : EdgeSink
+        Called as ``add(from_id, to_id, minutes, "rail", line_id)``.
+    """
     ls = net.line_stations
     sections = net.sections
     params = net.running_time
@@ -141,13 +161,14 @@ def _rail_edges(net, add) -> None:
         secs = sections[sections["line_id"] == line_id]
         # the design speed of each stretch between consecutive listed stations, from its section
         all_seq = seq_all.loc[line_id]
-        speed_at = {}
+        speed_at: dict[int, float] = {}
         for s in secs.itertuples():
             a, b = all_seq[s.from_station_id], all_seq[s.to_station_id]
             for k in range(a, b):
                 speed_at[k] = s.design_kmh
         # split into runs of consecutive listed stations whose stretches are all in service
-        runs, start = [], 0
+        runs: list[tuple[int, int]] = []
+        start = 0
         for i in range(1, len(seq) + 1):
             if i == len(seq) or any(k not in speed_at for k in range(seq[i - 1], seq[i])):
                 runs.append((start, i))
@@ -165,7 +186,7 @@ def _rail_edges(net, add) -> None:
                         add(sids[i], sids[j], float(m[i - lo, j - lo]), "rail", line_id)
 
 
-def compile_graph(net, modes=("rail",), measure: str = "station") -> Graph:
+def compile_graph(net: Network, modes: str | Iterable[str] = ("rail",), measure: str = "station") -> Graph:
     """Compile ``net`` (on its date) for ``modes`` and ``measure`` into a :class:`Graph`.
 
     Parameters
@@ -208,7 +229,7 @@ def compile_graph(net, modes=("rail",), measure: str = "station") -> Graph:
             edges[key] = (minutes, EDGE_KINDS.index(kind), via)
 
     if "rail" in modes:
-        _rail_edges(net, add)
+        rail_edges(net, add)
         # a published fastest time replaces the model only where in-service sections of one line
         # join the two stations (a rail edge exists): never over a closed or unbuilt stretch
         for r in net.published_times.itertuples():
@@ -259,7 +280,7 @@ def compile_graph(net, modes=("rail",), measure: str = "station") -> Graph:
     )
 
 
-def _access_edges(net, st: pd.DataFrame, params: dict, add) -> None:
+def _access_edges(net: Network, st: pd.DataFrame, params: Mapping[str, Any], add: EdgeSink) -> None:
     """Centre <-> station edges for the door measure."""
     dep_rail = _param(params, "rail_departure_minutes") - _param(params, "rail_change_minutes")
     if dep_rail < 0:

@@ -10,8 +10,11 @@ Conventions: minutes as float64, unreachable = ``inf``, no predecessor = -1, res
 
 from __future__ import annotations
 
+from typing import Any, Literal, overload
+
 import numpy as np
 import scipy.sparse as sp
+from numpy.typing import ArrayLike, NDArray
 from scipy.sparse.csgraph import reverse_cuthill_mckee
 
 from transit.routing import _kernels as kernels
@@ -30,9 +33,42 @@ _MAX_BUCKETS = 1 << 12
 _CHUNKS_PER_THREAD = 16
 
 
+@overload
 def shortest_minutes(
-    indptr, indices, minutes, origins=None, *, predecessors=False, n_threads: int | None = None, queue: str = "auto"
-):
+    indptr: ArrayLike,
+    indices: ArrayLike,
+    minutes: ArrayLike,
+    origins: ArrayLike | None = None,
+    *,
+    predecessors: Literal[False] = False,
+    n_threads: int | None = None,
+    queue: str = "auto",
+) -> NDArray[np.float64]: ...
+
+
+@overload
+def shortest_minutes(
+    indptr: ArrayLike,
+    indices: ArrayLike,
+    minutes: ArrayLike,
+    origins: ArrayLike | None = None,
+    *,
+    predecessors: Literal[True],
+    n_threads: int | None = None,
+    queue: str = "auto",
+) -> tuple[NDArray[np.float64], NDArray[np.int32]]: ...
+
+
+def shortest_minutes(
+    indptr: ArrayLike,
+    indices: ArrayLike,
+    minutes: ArrayLike,
+    origins: ArrayLike | None = None,
+    *,
+    predecessors: bool = False,
+    n_threads: int | None = None,
+    queue: str = "auto",
+) -> NDArray[np.float64] | tuple[NDArray[np.float64], NDArray[np.int32]]:
     """Shortest minutes from each origin to every node of a directed CSR graph.
 
     Parameters
@@ -89,11 +125,11 @@ def shortest_minutes(
     """
     if queue not in QUEUES:
         raise ValueError(f"queue={queue!r} is not one of {QUEUES}; pass 'auto', 'buckets' or 'heap'")
-    indptr, indices, weights, n = _check_csr(indptr, indices, minutes)
-    origins = _check_origins(origins, n)
-    graph = _KernelGraph.build(indptr, indices, weights, n)
+    csr_indptr, csr_indices, weights, n = _check_csr(indptr, indices, minutes)
+    origin_nodes = _check_origins(origins, n)
+    graph = _KernelGraph.build(csr_indptr, csr_indices, weights, n)
     bucket_minutes, n_buckets = _choose_queue(graph, queue)
-    n_origins = origins.shape[0]
+    n_origins = origin_nodes.shape[0]
     dist = np.empty((n_origins, n), dtype=np.float64)
     pred = np.empty((n_origins, n) if predecessors else (0, 0), dtype=np.int32)
     if n_origins and n:
@@ -102,7 +138,7 @@ def shortest_minutes(
                 graph.indptr,
                 graph.indices,
                 graph.weights,
-                graph.kernel_node[origins],
+                graph.kernel_node[origin_nodes],
                 graph.kernel_node,
                 graph.node_id,
                 bucket_minutes,
@@ -116,7 +152,7 @@ def shortest_minutes(
     return dist
 
 
-def all_pairs_minutes(csgraph, *, n_threads: int | None = None) -> np.ndarray:
+def all_pairs_minutes(csgraph: Any, *, n_threads: int | None = None) -> NDArray[np.float64]:
     """Shortest minutes between every pair of nodes of a sparse matrix of minutes.
 
     Parameters
@@ -175,7 +211,7 @@ def all_pairs_minutes(csgraph, *, n_threads: int | None = None) -> np.ndarray:
     return shortest_minutes(indptr, cols[order], data[order], n_threads=n_threads)
 
 
-def path_from_predecessors(pred_row, origin: int, target: int) -> list[int]:
+def path_from_predecessors(pred_row: ArrayLike, origin: int, target: int) -> list[int]:
     """Nodes of the shortest path from ``origin`` to ``target``, read from one predecessor row.
 
     Parameters
@@ -204,20 +240,20 @@ def path_from_predecessors(pred_row, origin: int, target: int) -> list[int]:
     >>> path_from_predecessors([-1, 0, -1], 0, 2)
     []
     """
-    pred_row = np.asarray(pred_row)
-    n = pred_row.shape[0]
+    row = np.asarray(pred_row)
+    n = row.shape[0]
     for name, node in (("origin", origin), ("target", target)):
         if not 0 <= int(node) < n:
             raise ValueError(f"{name} {node} is not a node of a predecessor row of {n} nodes")
     origin, target = int(origin), int(target)
     if origin == target:
         return [origin]
-    if pred_row[target] < 0:
+    if row[target] < 0:
         return []
     path = [target]
     node = target
     for _ in range(n):
-        node = int(pred_row[node])
+        node = int(row[node])
         if node < 0:
             break
         path.append(node)
@@ -239,7 +275,14 @@ class _KernelGraph:
 
     __slots__ = ("indptr", "indices", "weights", "kernel_node", "node_id")
 
-    def __init__(self, indptr, indices, weights, kernel_node, node_id):
+    def __init__(
+        self,
+        indptr: NDArray[np.int32 | np.int64],
+        indices: NDArray[np.int32],
+        weights: NDArray[np.float64],
+        kernel_node: NDArray[np.int32],
+        node_id: NDArray[np.int32],
+    ) -> None:
         self.indptr = indptr
         self.indices = indices
         self.weights = weights
@@ -247,7 +290,9 @@ class _KernelGraph:
         self.node_id = node_id
 
     @classmethod
-    def build(cls, indptr, indices, weights, n):
+    def build(
+        cls, indptr: NDArray[np.int32 | np.int64], indices: NDArray[np.int32], weights: NDArray[np.float64], n: int
+    ) -> _KernelGraph:
         identity = np.arange(n, dtype=np.int32)
         if n < max(_RENUMBER_MIN_NODES, 2):
             return cls(indptr, indices, weights, identity, identity)
@@ -300,7 +345,9 @@ def _choose_queue(graph: _KernelGraph, queue: str) -> tuple[float, int]:
     return width, n_buckets
 
 
-def _check_csr(indptr, indices, minutes):
+def _check_csr(
+    indptr: ArrayLike, indices: ArrayLike, minutes: ArrayLike
+) -> tuple[NDArray[np.int32 | np.int64], NDArray[np.int32], NDArray[np.float64], int]:
     """Validate a CSR triple; return contiguous (indptr, int32 indices, float64 weights, n)."""
     indptr = np.asarray(indptr)
     indices = np.asarray(indices)
@@ -343,7 +390,9 @@ def _check_csr(indptr, indices, minutes):
     return np.ascontiguousarray(indptr), indices, weights, n
 
 
-def _check_weights(weights: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> None:
+def _check_weights(
+    weights: NDArray[np.float64], rows: NDArray[np.integer[Any]], cols: NDArray[np.integer[Any]]
+) -> None:
     """Raise ValueError naming the first negative or NaN weight in (row, col) order."""
     bad = np.flatnonzero(~(weights >= 0))  # catches NaN and negatives
     if bad.size == 0:
@@ -358,7 +407,7 @@ def _check_weights(weights: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> N
     )
 
 
-def _check_origins(origins, n: int) -> np.ndarray:
+def _check_origins(origins: ArrayLike | None, n: int) -> NDArray[np.int32]:
     if origins is None:
         return np.arange(n, dtype=np.int32)
     arr = np.atleast_1d(np.asarray(origins))

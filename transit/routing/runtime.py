@@ -44,8 +44,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 __all__ = ["ModelParams", "DEFAULT_PARAMS", "line_minutes", "pair_minutes", "profile_minutes", "operating_kmh"]
 
@@ -95,7 +97,7 @@ class ModelParams:
     nonstop_km: float = 50.0
 
     @classmethod
-    def from_mapping(cls, params: Mapping | ModelParams | None, category: str | None = None) -> ModelParams:
+    def from_mapping(cls, params: Mapping[str, Any] | ModelParams | None, category: str | None = None) -> ModelParams:
         """Build from a mapping (e.g. the ``[running_time]`` table); unknown keys are ignored so that
         the table may carry notes such as ``calibrated_on``; missing keys take the defaults.
 
@@ -115,7 +117,8 @@ class ModelParams:
         if category is not None and isinstance(params.get(category), Mapping):
             params = {**params, **params[category]}
         names = {f.name for f in fields(cls)}
-        values, problems = {}, []
+        values: dict[str, float] = {}
+        problems: list[str] = []
         for k, v in params.items():
             if k not in names:
                 continue
@@ -139,7 +142,7 @@ class ModelParams:
             raise ValueError("invalid running-time parameters ([running_time] of network.toml): " + "; ".join(problems))
         return cls(**values)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, float]:
         """The parameters as a plain dict."""
         return asdict(self)
 
@@ -148,7 +151,7 @@ class ModelParams:
 DEFAULT_PARAMS = ModelParams()
 
 
-def operating_kmh(design_kmh: np.ndarray, params: Mapping | ModelParams | None = None) -> np.ndarray:
+def operating_kmh(design_kmh: ArrayLike, params: Mapping[str, Any] | ModelParams | None = None) -> NDArray[np.float64]:
     """The top speed trains run at on stretches of a design speed, in the calibrated timetable.
 
     ``min(design, max_operating_kmh)``, and at most ``mid_design_operating_kmh`` where the design
@@ -167,7 +170,7 @@ def operating_kmh(design_kmh: np.ndarray, params: Mapping | ModelParams | None =
     return np.where(mid, np.minimum(op, p.mid_design_operating_kmh), op)
 
 
-def _check(chainage_km, segment_design_kmh):
+def _check(chainage_km: ArrayLike, segment_design_kmh: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     x = np.ascontiguousarray(chainage_km, dtype=np.float64)
     v = np.ascontiguousarray(segment_design_kmh, dtype=np.float64)
     if x.ndim != 1 or x.size < 1:
@@ -186,11 +189,11 @@ def _check(chainage_km, segment_design_kmh):
 
 
 def line_minutes(
-    chainage_km: np.ndarray,
-    segment_design_kmh: np.ndarray,
-    params: Mapping | ModelParams | None = None,
+    chainage_km: ArrayLike,
+    segment_design_kmh: ArrayLike,
+    params: Mapping[str, Any] | ModelParams | None = None,
     category: str | None = None,
-) -> np.ndarray:
+) -> NDArray[np.float64]:
     """Modelled fastest in-vehicle minutes between every pair of stations of one line.
 
     Parameters
@@ -243,7 +246,7 @@ def line_minutes(
 _NONSTOP_CAP = 0.9
 
 
-def _minutes(dist_km, cruise_minutes, p: ModelParams):
+def _minutes(dist_km: NDArray[np.float64], cruise_minutes: NDArray[np.float64], p: ModelParams) -> NDArray[np.float64]:
     """Model minutes of pairs given their distance and their minutes at cruising speed."""
     v_pair = 60.0 * dist_km / cruise_minutes  # distance-weighted (harmonic) speed, km/h
     c = p.stop_loss_minutes_per_100kmh / 100.0  # minutes lost per km/h of speed
@@ -265,7 +268,9 @@ def _minutes(dist_km, cruise_minutes, p: ModelParams):
     return p.terminal_minutes + motion + stops * per_stop
 
 
-def pair_minutes(distance_km, design_kmh, params: Mapping | ModelParams | None = None) -> np.ndarray:
+def pair_minutes(
+    distance_km: ArrayLike, design_kmh: ArrayLike, params: Mapping[str, Any] | ModelParams | None = None
+) -> NDArray[np.float64]:
     """The model for independent single-speed stretches, element-wise (used in calibration).
 
     Parameters
@@ -291,8 +296,8 @@ def pair_minutes(distance_km, design_kmh, params: Mapping | ModelParams | None =
 
 
 def profile_minutes(
-    km_by_speed: np.ndarray, design_kmh: np.ndarray, params: Mapping | ModelParams | None = None
-) -> np.ndarray:
+    km_by_speed: ArrayLike, design_kmh: ArrayLike, params: Mapping[str, Any] | ModelParams | None = None
+) -> NDArray[np.float64]:
     """The model for trips given as km run at each design speed (used by calibration).
 
     Parameters

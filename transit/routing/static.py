@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from transit._files import atomic_open
 from transit.data.network import Network
@@ -70,15 +71,12 @@ def static_travel_times(
     return TravelTimes(network, graph, rows, dist, pred, dest)
 
 
-def _cached_graph(network, modes, measure) -> Graph:
+def _cached_graph(network: Network, modes: str | Iterable[str], measure: str) -> Graph:
     key = ("graph", normalise_modes(modes), normalise_measure(measure))
-    cache = network._cache
-    if key not in cache:
-        cache[key] = compile_graph(network, modes, measure)
-    return cache[key]
+    return network.cached(key, lambda: compile_graph(network, modes, measure))
 
 
-def _nodes_of(network, graph: Graph, index: dict[str, int], key: str) -> list[int]:
+def _nodes_of(network: Network, graph: Graph, index: dict[str, int], key: str) -> list[int]:
     """The nodes a place stands for: a city's centre (door) or stations; a station itself."""
     kind, pid = network.resolve(key)
     if kind == "station":
@@ -101,13 +99,13 @@ class TravelTimes:
 
     def __init__(
         self,
-        network,
+        network: Network,
         graph: Graph,
-        rows: np.ndarray,
-        dist: np.ndarray,
-        pred: np.ndarray,
+        rows: NDArray[np.int64],
+        dist: NDArray[np.float64],
+        pred: NDArray[np.int32],
         destinations: list[str] | None,
-    ):
+    ) -> None:
         self.network = network
         self.graph = graph
         self.measure = graph.measure
@@ -188,7 +186,7 @@ class TravelTimes:
         g = self.graph
         if level == "station":
             cols = np.nonzero(g.node_kind != "centre")[0]
-            rows = [k for k, r in enumerate(self._rows) if g.node_kind[r] != "centre"]
+            rows = np.array([k for k, r in enumerate(self._rows) if g.node_kind[r] != "centre"], dtype=np.intp)
             frame = pd.DataFrame(
                 self._dist[np.ix_(rows, cols)],
                 index=pd.Index(g.node_ids[self._rows[rows]].astype(str), name="origin_id"),
@@ -219,7 +217,9 @@ class TravelTimes:
     def to_frame(self, level: str = "city") -> pd.DataFrame:
         """Long table: origin_id, destination_id, minutes (unreachable pairs kept, as inf)."""
         m = self.matrix(level)
-        long = m.stack(future_stack=True).rename("minutes").reset_index()
+        stacked = m.stack(future_stack=True)
+        assert isinstance(stacked, pd.Series)  # the matrix has one level of columns, so stack gives a Series
+        long = stacked.rename("minutes").reset_index()
         return long[long["origin_id"] != long["destination_id"]].reset_index(drop=True)
 
     def to_csv(self, path: str | Path, level: str = "city", *, overwrite: bool = False) -> Path:

@@ -24,7 +24,7 @@ import pandas as pd
 from transit.data.tomlsource import TomlSource
 from transit.errors import Problem, ScenarioError, SweepError
 from transit.scenarios import Scenario, list_scenarios, load_scenario
-from transit.scenarios.scenario import _parse_modification
+from transit.scenarios.scenario import parse_modification
 
 __all__ = ["Project", "candidate_projects", "planned_projects", "project_from_modifications", "MAX_PROJECTS"]
 
@@ -122,7 +122,7 @@ def project_from_modifications(
     for i, m in enumerate(mods):
         if isinstance(m, Mapping) and not (m.get("source") or m.get("hypothesis")):
             m = {**m, "hypothesis": f"sweep project: {label}"}
-        mod = _parse_modification(src, dict(m) if isinstance(m, Mapping) else m, i, problems)
+        mod = parse_modification(src, dict(m) if isinstance(m, Mapping) else m, i, problems)
         if mod is not None:
             parsed.append(mod)
     if not mods:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from transit.cli._common import EXIT_OK
+from transit.cli._common import EXIT_OK, network_at
 from transit.data.network import load_network
 from transit.scenarios import list_scenarios, load_scenario
 
@@ -27,9 +27,7 @@ def run(args: argparse.Namespace) -> int:
         )
         why = m.values.get("source") or f"hypothesis: {m.values.get('hypothesis')}"
         print(f"  {k}. {m.type}: {keys}\n     ({why})")
-    net = load_network(args.network)
-    if args.year is not None:
-        net = net.as_of(args.year)
+    net = network_at(load_network(args.network), args.year, None)
     after = s.apply(net)
     print(
         f"applies to network {net.label!r} on {net.date.isoformat()}: "

@@ -13,11 +13,11 @@ Each step appends :class:`~transit.errors.Problem` records; :func:`load_folder` 
 from __future__ import annotations
 
 import csv
+import io
 import math
-import tomllib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,12 +26,15 @@ import pandas as pd
 
 from transit._files import did_you_mean
 from transit.data.schema import TABLES, parse_cell
+from transit.data.tomlsource import not_utf8, read_toml
 from transit.errors import NetworkDataError, Problem
 
 __all__ = ["RawTable", "read_raw", "parse_tables", "check_tables", "load_folder", "frame_to_raw"]
 
 REQUIRED_META = ("name", "as_of")
 RAGGED = "\0ragged"  # marks a row whose cells could not be aligned with the header
+#: The tables whose ids or rows other tables refer to (cities, stations, lines, their stations and sections).
+REFERENCED = ("cities", "stations", "lines", "line_stations", "sections")
 INVALID = "_invalid"  # marks a parsed row with a bad cell: its ids count, its other checks are skipped
 
 #: A parsed row, column name to value: what :func:`~transit.data.schema.parse_cell` gives for the column's
@@ -68,16 +71,24 @@ def read_raw(folder: Path, problems: list[Problem]) -> dict[str, RawTable]:
                     )
                 )
             continue
+        data = path.read_bytes()
         try:
-            with open(path, newline="", encoding="utf-8-sig") as f:
-                rows = list(csv.reader(f))
+            text = data.decode("utf-8-sig")  # a byte-order mark (Excel's "CSV UTF-8") is accepted
         except UnicodeDecodeError as exc:
-            problems.append(
-                Problem(table.file, None, None, None, f"is not UTF-8 text ({exc.reason}); save it as UTF-8 CSV")
-            )
+            fix = "save it as UTF-8 CSV (Excel: Save As > CSV UTF-8)"
+            problems.append(not_utf8(table.file, data, exc, fix, csv_header=True))
             continue
+        rows = list(csv.reader(io.StringIO(text, newline="")))  # CRLF and LF line ends alike
         if not rows:
-            problems.append(Problem(table.file, None, None, None, "is empty; it needs at least a header row"))
+            problems.append(
+                Problem(
+                    table.file,
+                    None,
+                    None,
+                    None,
+                    "is empty; it needs at least its header row: " + ",".join(c.name for c in table.columns),
+                )
+            )
             continue
         header = [h.strip() for h in rows[0]]
         body = []
@@ -139,14 +150,22 @@ def parse_tables(raw: dict[str, RawTable], problems: list[Problem]) -> dict[str,
             continue
         rt = raw[name]
         missing = [c.name for c in table.columns if c.name not in rt.header and not c.optional_column]
+        strange = [h for h in rt.header if h not in {c.name for c in table.columns}]
         for missing_col in missing:
+            close = did_you_mean(missing_col, strange, cutoff=0.4)
+            instead = (
+                f"; the header has {close.removeprefix('did you mean ').rstrip('?')} instead: rename it"
+                if close
+                else ""
+            )
             problems.append(
                 Problem(
                     rt.label,
                     1,
                     missing_col,
                     None,
-                    f"column is missing from the header; add it (columns: {', '.join(c.name for c in table.columns)})",
+                    f"column is missing from the header; add it (columns: {', '.join(c.name for c in table.columns)})"
+                    + instead,
                 )
             )
         if missing:
@@ -160,6 +179,8 @@ def parse_tables(raw: dict[str, RawTable], problems: list[Problem]) -> dict[str,
             for col in table.columns:
                 value, err = parse_cell(col, cells.get(col.name, ""))
                 if err:
+                    if col.name == "lat" and _swapped(cells):
+                        err += f"; lat and lon look swapped: lat is north-south, so write lat {cells['lon'].strip()}, lon {cells['lat'].strip()}"
                     if not ragged:  # a ragged row was reported once already
                         problems.append(Problem(rt.label, line, col.name, cells.get(col.name, ""), err))
                     ok = False
@@ -172,6 +193,15 @@ def parse_tables(raw: dict[str, RawTable], problems: list[Problem]) -> dict[str,
             rows.append((line, record))
         parsed[name] = rows
     return parsed
+
+
+def _swapped(cells: dict[str, str]) -> bool:
+    """Whether a row's lat is out of range where its lon would be a latitude: the two were swapped."""
+    try:
+        lat, lon = float(cells["lat"]), float(cells.get("lon", ""))
+    except (KeyError, ValueError):
+        return False
+    return not -90 <= lat <= 90 and -90 <= lon <= 90 and -180 <= lat <= 180
 
 
 def check_tables(parsed: dict[str, ParsedRows], labels: dict[str, str], problems: list[Problem]) -> None:
@@ -195,7 +225,8 @@ def check_tables(parsed: dict[str, ParsedRows], labels: dict[str, str], problems
                     line,
                     ",".join(table.key),
                     "/".join(map(str, key)),
-                    f"duplicates line {seen[key]}; each {'/'.join(table.key)} must appear once",
+                    f"duplicates line {seen[key]}; each {'/'.join(table.key)} must appear once: "
+                    "delete one of the two rows or give this one another id",
                 )
             else:
                 seen[key] = line
@@ -205,8 +236,8 @@ def check_tables(parsed: dict[str, ParsedRows], labels: dict[str, str], problems
     lines = {rec["line_id"] for _, rec in parsed["lines"] if rec.get("line_id")}
 
     def suggest(value: str, known: Iterable[str]) -> str:
-        hint = did_you_mean(value, known)
-        return f"; {hint}" if hint else ""
+        hint = did_you_mean(value, known, otherwise="correct it, or add a row with this id to that file")
+        return f"; {hint}"
 
     for line, rec in parsed["groups"]:
         for m in rec.get("members") or ():
@@ -303,23 +334,26 @@ def check_tables(parsed: dict[str, ParsedRows], labels: dict[str, str], problems
             add("line_stations", rows[0][0], "line_id", lid, "a line needs at least two stations")
         seq_of[lid] = {r["station_id"]: r["seq"] for _, r in rows}
 
-    # sections tile each line
-    sec_by_line: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
-    broken_lines = {rec.get("line_id") for _, rec in parsed["sections"] if rec.get(INVALID)}
-    for line, rec in parsed["sections"]:
-        if rec.get(INVALID):
-            continue
+    def ordered_ends(
+        table: str, line: int, rec: dict[str, Any], what: str, *, known_stations: bool = False
+    ) -> tuple[int, int] | None:
+        """The positions of a row's from and to stations on its line, in line order; else None, the problems added.
+
+        The line must be in lines.csv; ``known_stations`` also checks that each is in stations.csv at all.
+        """
         lid = rec["line_id"]
         if lid not in lines:
-            add("sections", line, "line_id", lid, "is not a line_id in lines.csv" + suggest(lid, lines))
-            continue
+            add(table, line, "line_id", lid, "is not a line_id in lines.csv" + suggest(lid, lines))
+            return None
         on_line = seq_of.get(lid, {})
         ends = []
         for col in ("from_station_id", "to_station_id"):
             sid = rec[col]
-            if sid not in on_line:
+            if known_stations and sid not in stations:
+                add(table, line, col, sid, "is not a station_id in stations.csv" + suggest(sid, stations))
+            elif sid not in on_line:
                 add(
-                    "sections",
+                    table,
                     line,
                     col,
                     sid,
@@ -327,18 +361,30 @@ def check_tables(parsed: dict[str, ParsedRows], labels: dict[str, str], problems
                 )
             else:
                 ends.append(on_line[sid])
-        if len(ends) == 2:
-            if ends[0] >= ends[1]:
-                add(
-                    "sections",
-                    line,
-                    "to_station_id",
-                    rec["to_station_id"],
-                    f"comes before or at '{rec['from_station_id']}' on line '{lid}'; "
-                    "give a section's stations in line order",
-                )
-            else:
-                sec_by_line[lid].append((ends[0], ends[1], line))
+        if len(ends) != 2:
+            return None
+        if ends[0] >= ends[1]:
+            add(
+                table,
+                line,
+                "to_station_id",
+                rec["to_station_id"],
+                f"comes before or at '{rec['from_station_id']}' on line '{lid}'; give a {what}'s stations in line order",
+            )
+            return None
+        return ends[0], ends[1]
+
+    # sections tile each line
+    sec_by_line: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    broken_lines = {rec.get("line_id") for _, rec in parsed["sections"] if rec.get(INVALID)}
+    for line, rec in parsed["sections"]:
+        if rec.get(INVALID):
+            continue
+        ends = ordered_ends("sections", line, rec, "section")
+        if ends is not None:
+            sec_by_line[rec["line_id"]].append((ends[0], ends[1], line))
+        elif rec["line_id"] not in lines:
+            continue  # reported: a section of an unknown line is not checked further
         status = rec["status"]
         if status == "open" and rec["opened"] is None:
             add("sections", line, "opened", "", "is empty; an open section needs its opening date (YYYY-MM-DD)")
@@ -404,7 +450,13 @@ def check_tables(parsed: dict[str, ParsedRows], labels: dict[str, str], problems
         if ok and rec["from_station_id"] == rec["to_station_id"]:
             add("flights", line, "to_station_id", rec["to_station_id"], "is the same airport as from_station_id")
         if rec["valid_from"] and rec["valid_to"] and rec["valid_to"] < rec["valid_from"]:
-            add("flights", line, "valid_to", rec["valid_to"], "is before valid_from")
+            add(
+                "flights",
+                line,
+                "valid_to",
+                rec["valid_to"],
+                f"is before valid_from {rec['valid_from'].isoformat()}; the dates look reversed: swap them",
+            )
     for line, rec in parsed["transfers"]:
         if rec.get(INVALID):
             continue
@@ -454,38 +506,12 @@ def check_tables(parsed: dict[str, ParsedRows], labels: dict[str, str], problems
     for line, rec in parsed["operating_speeds"]:
         if rec.get(INVALID):
             continue
+        ends = ordered_ends("operating_speeds", line, rec, "stretch", known_stations=True)
+        if ends is None:
+            continue
         lid = rec["line_id"]
-        if lid not in lines:
-            add("operating_speeds", line, "line_id", lid, "is not a line_id in lines.csv" + suggest(lid, lines))
-            continue
-        on_line = seq_of.get(lid, {})
-        ends = []
-        for col in ("from_station_id", "to_station_id"):
-            sid = rec[col]
-            if sid not in stations:
-                add("operating_speeds", line, col, sid, "is not a station_id in stations.csv" + suggest(sid, stations))
-            elif sid not in on_line:
-                add(
-                    "operating_speeds",
-                    line,
-                    col,
-                    sid,
-                    f"is not a station of line '{lid}' in line_stations.csv" + suggest(sid, on_line),
-                )
-            else:
-                ends.append(on_line[sid])
-        if len(ends) != 2:
-            continue
         a, b = ends
-        if a >= b:
-            add(
-                "operating_speeds",
-                line,
-                "to_station_id",
-                rec["to_station_id"],
-                f"comes before or at '{rec['from_station_id']}' on line '{lid}'; give a stretch's stations in line order",
-            )
-            continue
+        on_line = seq_of.get(lid, {})
         over = [(s, e, kmh) for s, e, kmh in design.get(lid, []) if s < b and e > a and rec["operating_kmh"] > kmh]
         if over:
             s, e, kmh = min(over, key=lambda o: o[2])
@@ -531,22 +557,32 @@ def to_frames(parsed: dict[str, ParsedRows]) -> dict[str, pd.DataFrame]:
 
 
 def read_meta(folder: Path, problems: list[Problem]) -> dict[str, Any]:
-    """Read ``network.toml``; record a problem for each missing required key."""
+    """Read ``network.toml``; record a problem for each missing required key or bad value (with its line)."""
     path = folder / "network.toml"
     if not path.exists():
-        problems.append(Problem("network.toml", None, None, None, f"file is missing from {folder}"))
+        problems.append(
+            Problem(
+                "network.toml",
+                None,
+                None,
+                None,
+                f"file is missing from {folder}; every network needs it, with [network] name and as_of",
+            )
+        )
         return {}
     try:
-        with open(path, "rb") as f:
-            meta = tomllib.load(f)
-    except tomllib.TOMLDecodeError as exc:
-        problems.append(Problem("network.toml", None, None, None, f"is not valid TOML: {exc}"))
+        src = read_toml(path, ValueError)  # UTF-8 with or without a byte-order mark, LF or CRLF
+    except ValueError as exc:
+        found = getattr(exc, "problems", None) or [Problem(str(path), None, None, None, str(exc))]
+        problems.extend(replace(p, file="network.toml") for p in found)
         return {}
+    meta = src.data
     net = meta.get("network", {})
+    nline = src.table_line("network")
     for key in REQUIRED_META:
         if key not in net:
             problems.append(
-                Problem("network.toml", None, f"network.{key}", None, f"is missing; add `{key} = ...` under [network]")
+                Problem("network.toml", nline, f"network.{key}", None, f"is missing; add `{key} = ...` under [network]")
             )
     as_of = net.get("as_of")
     if as_of is not None and not isinstance(as_of, date):
@@ -554,11 +590,27 @@ def read_meta(folder: Path, problems: list[Problem]) -> dict[str, Any]:
             net["as_of"] = date.fromisoformat(str(as_of))
         except ValueError:
             problems.append(
-                Problem("network.toml", None, "network.as_of", str(as_of), "is not a date; write as_of = 2026-11-01")
+                Problem(
+                    "network.toml",
+                    src.key_line(nline, "as_of"),
+                    "network.as_of",
+                    str(as_of),
+                    "is not a date; write as_of = 2026-11-01",
+                )
             )
     for table in ("parameters", "running_time"):
         if not isinstance(meta.get(table, {}), dict):
-            problems.append(Problem("network.toml", None, table, None, f"[{table}] must be a table"))
+            problems.append(
+                Problem("network.toml", src.key_line(None, table), table, None, f"[{table}] must be a table")
+            )
+    params = meta.get("parameters", {})
+    pline = src.table_line("parameters")
+    for key, value in params.items() if isinstance(params, dict) else ():
+        where = ("network.toml", src.key_line(pline, key), f"parameters.{key}", repr(value))
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            problems.append(Problem(*where, f"must be a number (minutes, km, km/h or a factor), e.g. {key} = 10.0"))
+        elif not value >= 0:  # also NaN
+            problems.append(Problem(*where, f"must not be negative; give {key} in its unit (minutes, km, km/h)"))
     return meta
 
 
@@ -581,7 +633,30 @@ def load_folder(folder: Path) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
     meta = read_meta(folder, problems)
     raw = read_raw(folder, problems)
     parsed = parse_tables(raw, problems)
-    check_tables(parsed, {k: v.label for k, v in raw.items()}, problems)
+    # a table that cannot be read whole (missing, empty, not UTF-8, a column missing) would make every id
+    # other tables take from it look unknown: its own problem is reported, and the references wait for it
+    unreadable = [
+        t.file
+        for name, t in TABLES.items()
+        if name in REFERENCED
+        and (
+            (name not in raw and (t.required_file or (folder / t.file).exists()))
+            or (name in raw and any(c.name not in raw[name].header and not c.optional_column for c in t.columns))
+        )
+    ]
+    if unreadable:
+        problems.append(
+            Problem(
+                ", ".join(unreadable),
+                None,
+                None,
+                None,
+                "could not be read whole, so the ids other tables take from them were not checked yet; "
+                "fix the problems above and load again",
+            )
+        )
+    else:
+        check_tables(parsed, {k: v.label for k, v in raw.items()}, problems)
     if problems:
         raise NetworkDataError(problems, folder=str(folder))
     return meta, to_frames(parsed)

@@ -260,10 +260,15 @@ def parse_cell(column: Column, raw: str) -> tuple[object, str | None]:
             if number != int(number):
                 return None, "must be a whole number"
             number = int(number)
+        span = (
+            f"; give a value from {column.low:g} to {column.high:g}"
+            if column.low is not None and column.high is not None
+            else "; check the figure and its unit"
+        )
         if column.low is not None and number < column.low:
-            return None, f"is below {column.low:g}, the lowest value this column allows"
+            return None, f"is below {column.low:g}, the lowest value this column allows{span}"
         if column.high is not None and number > column.high:
-            return None, f"is above {column.high:g}, the highest value this column allows"
+            return None, f"is above {column.high:g}, the highest value this column allows{span}"
         return number, None
     if kind == "date":
         if not ISO_DATE.match(text):

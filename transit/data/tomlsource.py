@@ -18,10 +18,64 @@ from typing import Any, Protocol
 from transit._files import did_you_mean
 from transit.errors import Problem
 
-__all__ = ["TomlSource", "read_toml", "display_path", "find_toml", "list_tomls", "raise_problems", "format_problems"]
+__all__ = [
+    "TomlSource",
+    "read_toml",
+    "not_utf8",
+    "display_path",
+    "find_toml",
+    "list_tomls",
+    "raise_problems",
+    "format_problems",
+]
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z_][A-Za-z0-9_.\- ]*?)\s*\]\]?\s*(#.*)?$")
 _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def not_utf8(label: str, data: bytes, exc: UnicodeDecodeError, fix: str, *, csv_header: bool = False) -> Problem:
+    """The problem of a file that is not UTF-8 text, at the line (and CSV column) of its first bad byte.
+
+    Parameters
+    ----------
+    label : str
+        The file as named in messages.
+    data : bytes
+        The file's content.
+    exc : UnicodeDecodeError
+        What decoding ``data`` as UTF-8 raised.
+    fix : str
+        How to save the file as UTF-8, for the message.
+    csv_header : bool
+        The file is a CSV whose first line is its header: name the column of the bad byte too.
+
+    Returns
+    -------
+    transit.errors.Problem
+        With the line, the column (CSV) and the text around the bad byte read as GB18030 (the usual
+        encoding of Chinese text that is not UTF-8), or its bytes in hex when that fails too.
+    """
+    start = exc.start
+    line_start = data.rfind(b"\n", 0, start) + 1
+    line_end = data.find(b"\n", start)
+    raw_line = data[line_start : line_end if line_end >= 0 else len(data)].rstrip(b"\r")
+    column = None
+    piece = raw_line
+    if csv_header:
+        # a comma is one byte in UTF-8 and GBK alike (GBK's second bytes are 0x40 and above)
+        header = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace").strip().split(",")
+        cells = raw_line.split(b",")
+        at = raw_line[: start - line_start].count(b",")
+        piece = cells[at] if at < len(cells) else raw_line
+        column = header[at].strip() if at < len(header) and line_start > 0 else None
+    try:
+        shown = piece.decode("gb18030").strip()
+        looks = "; it looks like GBK/GB18030, the usual Chinese encoding of Excel and Windows"
+    except UnicodeDecodeError:
+        shown, looks = piece.hex(" "), ""
+    line = data.count(b"\n", 0, start) + 1
+    message = f"is not UTF-8 text (byte 0x{data[start]:02x} at line {line}: {exc.reason}){looks}; {fix}"
+    return Problem(label, line, column, shown, message)
 
 
 def display_path(path: Path) -> str:
@@ -142,13 +196,14 @@ def read_toml(path: Path, error: type[Exception]) -> TomlSource:
     """
     label = display_path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise _error(error, [Problem(label, None, None, None, "file not found")]) from None
+    try:
+        text = raw.decode("utf-8-sig")  # a byte-order mark is accepted; CRLF line ends are TOML
     except UnicodeDecodeError as exc:
-        raise _error(
-            error, [Problem(label, None, None, None, f"is not UTF-8 text ({exc.reason}); save it as UTF-8")]
-        ) from None
+        fix = "save it as UTF-8 (in the editor's Save As, encoding UTF-8)"
+        raise _error(error, [not_utf8(label, raw, exc, fix)]) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -183,6 +238,10 @@ def format_problems(problems: list[Problem], head: str | None = None) -> str:
 
 def raise_problems(error: type[Exception], problems: list[Problem], head: str | None = None) -> None:
     """Raise ``error`` listing ``problems`` (with a ``problems`` attribute) when there are any."""
+    unique = list(dict.fromkeys(problems))  # a name used by several targets is reported once
+    if head is not None and len(unique) < len(problems):  # the head counts them: count the unique ones
+        head = re.sub(rf"\b{len(problems)}(?= (problem|unknown name))", str(len(unique)), head, count=1)
+    problems = unique
     if problems:
         exc = error(format_problems(problems, head))
         exc.problems = list(problems)  # type: ignore[attr-defined]

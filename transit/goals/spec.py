@@ -263,7 +263,12 @@ def load_goal(name_or_path: str | Path) -> Goal:
     target_year = g.get("target_year")
     if target_year is not None and not (isinstance(target_year, int) and 1950 <= target_year <= 2100):
         problems.append(
-            src.problem(src.key_line(gline, "target_year"), "target_year", target_year, "must be a year such as 2025")
+            src.problem(
+                src.key_line(gline, "target_year"),
+                "target_year",
+                target_year,
+                "must be a year from 1950 to 2100, a number without quotes: target_year = 2025",
+            )
         )
         target_year = None
     source = data.get("source", {})
@@ -294,9 +299,19 @@ def load_goal(name_or_path: str | Path) -> Goal:
             tier = _parse_tier(src, t, i, problems)
             if tier is not None:
                 tiers.append(tier)
-        ids = [t.id for t in tiers]
-        for tid in {x for x in ids if ids.count(x) > 1}:
-            problems.append(src.problem(None, "id", tid, "tier ids must be unique within a goal"))
+        first: dict[str, Tier] = {}
+        for tier in tiers:
+            if tier.id in first:
+                problems.append(
+                    src.problem(
+                        src.key_line(tier.line, "id"),
+                        "id",
+                        tier.id,
+                        f"tier ids must be unique within a goal (the tier at line {first[tier.id].line} has it "
+                        "too); rename one",
+                    )
+                )
+            first.setdefault(tier.id, tier)
     raise_problems(GoalError, problems, f"{len(problems)} problem(s) in goal file {src.label}")
     return Goal(
         id=str(g.get("id") or path.stem),

@@ -37,10 +37,14 @@ every worker owns its scratch arrays and writes only its own output rows.
 from __future__ import annotations
 
 import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
 
 import numba
 import numpy as np
 from numba import njit, prange
+from numpy.typing import NDArray
 
 __all__ = [
     "single_source",
@@ -55,9 +59,16 @@ __all__ = [
 #: and one 32-byte row of ``dist`` per node).
 LANES = 4
 
+# The array types of the kernels' arguments, for readers and mypy (numba infers its own types from
+# the arrays it is given and never reads annotations).
+_F64 = NDArray[np.float64]
+_I32 = NDArray[np.int32]
+_I64 = NDArray[np.int64]
+_Indptr = NDArray[np.int32 | np.int64]
+
 
 @contextlib.contextmanager
-def thread_limit(n_threads: int | None):
+def thread_limit(n_threads: int | None) -> Iterator[int]:
     """Run a block with numba's worker count set to ``n_threads``, then restore it.
 
     Inside the block parallel loops also hand their iterations out one at a time to whichever
@@ -93,19 +104,30 @@ def thread_limit(n_threads: int | None):
 
 def max_threads() -> int:
     """Return the number of threads numba was started with (``NUMBA_NUM_THREADS``)."""
-    return int(numba.config.NUMBA_NUM_THREADS)
+    # config sets its names from the environment at import, so they are not in numba's stubs
+    return int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
 
 
 @njit(cache=True, nogil=True)
-def _heap_sssp(indptr, indices, weights, source, dist, pred, want_pred, heap, pos):
+def _heap_sssp(
+    indptr: _Indptr,
+    indices: _I32,
+    weights: _F64,
+    source: int,
+    dist: _F64,
+    pred: _I32,
+    want_pred: bool,
+    heap: _I32,
+    pos: _I32,
+) -> None:
     """Dijkstra with a binary heap keyed on ``dist``; ``pos[v]`` is v's heap slot or -1."""
     n = dist.shape[0]
-    for v in range(n):
-        dist[v] = np.inf
-        pos[v] = -1
+    for node in range(n):
+        dist[node] = np.inf
+        pos[node] = -1
     if want_pred:
-        for v in range(n):
-            pred[v] = -1
+        for node in range(n):
+            pred[node] = -1
     dist[source] = 0.0
     heap[0] = source
     pos[source] = 0
@@ -169,8 +191,18 @@ def _heap_sssp(indptr, indices, weights, source, dist, pred, want_pred, heap, po
 
 @njit(cache=True, nogil=True)
 def _bucket_lanes(
-    indptr, indices, weights, sources, dist, pred, want_pred, bucket_minutes, n_buckets, links, queued_at
-):
+    indptr: _Indptr,
+    indices: _I32,
+    weights: _F64,
+    sources: _I64,
+    dist: _F64,
+    pred: _I32,
+    want_pred: bool,
+    bucket_minutes: float,
+    n_buckets: int,
+    links: _I32,
+    queued_at: _I64,
+) -> None:
     """Shortest minutes from ``LANES`` origins at once: one bucket queue, label-correcting.
 
     ``dist[v, l]`` (shape (n, LANES)) holds the minutes from ``sources[l]``. A node is queued
@@ -192,13 +224,13 @@ def _bucket_lanes(
     n = dist.shape[0]
     mask = n_buckets - 1
     inv = 1.0 / bucket_minutes
-    for v in range(n):
+    for node in range(n):
         for lane in range(LANES):
-            dist[v, lane] = np.inf
+            dist[node, lane] = np.inf
     if want_pred:
-        for v in range(n):
+        for node in range(n):
             for lane in range(LANES):
-                pred[v, lane] = -1
+                pred[node, lane] = -1
     # ``links`` comes empty (see _empty_links) and every search leaves it empty again: a search
     # only ends when every queued node has been popped
     queued = 0
@@ -272,7 +304,7 @@ def _bucket_lanes(
                     pred[v, 3] = u
             k = np.int64(low * inv)
             if k < cur:
-                k = cur  # a zero-minute edge (or rounding): v is scanned (again) in this bucket
+                k = np.int64(cur)  # a zero-minute edge (or rounding): v is scanned (again) in this bucket
             p = links[v, 1]
             if p != -1:
                 if queued_at[v] <= k:
@@ -293,7 +325,7 @@ def _bucket_lanes(
 
 
 @njit(cache=True, nogil=True)
-def _empty_links(n, n_buckets):
+def _empty_links(n: int, n_buckets: int) -> _I32:
     """Scratch for :func:`_bucket_lanes` with every bucket empty and no node queued."""
     links = np.empty((n + n_buckets, 2), dtype=np.int32)
     for v in range(n):
@@ -306,7 +338,16 @@ def _empty_links(n, n_buckets):
 
 
 @njit(cache=True, nogil=True)
-def single_source(indptr, indices, weights, source, bucket_minutes, n_buckets, dist, pred):
+def single_source(
+    indptr: _Indptr,
+    indices: _I32,
+    weights: _F64,
+    source: int,
+    bucket_minutes: float,
+    n_buckets: int,
+    dist: _F64,
+    pred: _I32,
+) -> None:
     """Shortest minutes (and predecessors) from one node to every node.
 
     Parameters
@@ -364,8 +405,18 @@ def single_source(indptr, indices, weights, source, bucket_minutes, n_buckets, d
 
 @njit(cache=True, parallel=True)
 def many_to_many(
-    indptr, indices, weights, origins, columns, node_ids, bucket_minutes, n_buckets, n_chunks, out_dist, out_pred
-):
+    indptr: _Indptr,
+    indices: _I32,
+    weights: _F64,
+    origins: _I32,
+    columns: _I32,
+    node_ids: _I32,
+    bucket_minutes: float,
+    n_buckets: int,
+    n_chunks: int,
+    out_dist: _F64,
+    out_pred: _I32,
+) -> None:
     """Shortest minutes from each origin to the nodes ``columns``, origins in parallel.
 
     With the bucket queue the origins are sorted and taken ``LANES`` at a time (neighbours in
@@ -443,7 +494,17 @@ def many_to_many(
 
 
 @njit(cache=True, nogil=True)
-def _write_row(dist, pred, want_pred, lane, columns, node_ids, out_dist, out_pred, row):
+def _write_row(
+    dist: _F64,
+    pred: _I32,
+    want_pred: bool,
+    lane: int,
+    columns: _I32,
+    node_ids: _I32,
+    out_dist: _F64,
+    out_pred: _I32,
+    row: int,
+) -> None:
     """Copy one lane of the scratch into output row ``row``, columns in the caller's order."""
     out = out_dist[row]
     for k in range(columns.shape[0]):
@@ -456,7 +517,9 @@ def _write_row(dist, pred, want_pred, lane, columns, node_ids, out_dist, out_pre
 
 
 @njit(cache=True, parallel=True)
-def hops_many_to_many(indptr, indices, origins, columns, n_chunks, out_hops):
+def hops_many_to_many(
+    indptr: _Indptr, indices: _I32, origins: _I32, columns: _I32, n_chunks: int, out_hops: _F64
+) -> None:
     """Edge counts of the fewest-edge paths (breadth-first search), origins in parallel.
 
     The same layout and output as :func:`many_to_many` without weights: ``out_hops[i, k]`` is the
@@ -473,8 +536,8 @@ def hops_many_to_many(indptr, indices, origins, columns, n_chunks, out_hops):
         lo = (t * n_origins) // n_chunks
         hi = ((t + 1) * n_origins) // n_chunks
         for i in range(lo, hi):
-            for v in range(n):
-                hops[v] = np.inf
+            for node in range(n):
+                hops[node] = np.inf
             s = origins[i]
             hops[s] = 0.0
             queue[0] = s
@@ -496,3 +559,48 @@ def hops_many_to_many(indptr, indices, origins, columns, n_chunks, out_hops):
             row = out_hops[i]
             for k in range(n_cols):
                 row[k] = hops[np.uint64(columns[k])]
+
+
+# --------------------------------------------------------------------------- a damaged on-disk cache
+
+
+def guard_cache(dispatcher: object) -> None:
+    """Make a damaged numba cache of ``dispatcher`` (``cache=True``) a one-line note and a fresh compile.
+
+    numba reads its cache (``__pycache__/<module>.<function>-<line>.pyXY.nbi`` and ``.nbc``, or under
+    ``NUMBA_CACHE_DIR``) with :mod:`pickle` and lets an unreadable file (a truncated write, a full disk,
+    a copy from another machine) escape as :class:`pickle.UnpicklingError` from the first call. With this
+    guard such a file is removed with one line on stderr, the function is compiled again and numba
+    writes a good cache. Only the reading is wrapped: nothing runs at import and a good cache costs
+    nothing more.
+
+    Parameters
+    ----------
+    dispatcher : numba dispatcher
+        A function made by ``njit(cache=True)``; anything without a numba cache is left alone.
+    """
+    cache = getattr(dispatcher, "_cache", None)
+    cache_file = getattr(cache, "_cache_file", None)
+    load = getattr(cache, "load_overload", None)
+    if cache is None or cache_file is None or load is None:
+        return
+
+    def load_overload(sig: object, target_context: object) -> object:
+        try:
+            return load(sig, target_context)
+        except Exception as exc:  # noqa: BLE001 - any unreadable cache file means: compile again
+            index = Path(cache_file._index_path)
+            stem = index.name[: -len(".nbi")]
+            for stale in [index, *index.parent.glob(f"{stem}.*.nbc")]:
+                stale.unlink(missing_ok=True)
+            sys.stderr.write(
+                f"transit: numba cache {index} of {getattr(dispatcher, '__name__', '?')} was unreadable "
+                f"({type(exc).__name__}); removed it, compiling again (the cache is rewritten)\n"
+            )
+            return None
+
+    cache.load_overload = load_overload
+
+
+for _kernel in [k for k in list(globals().values()) if hasattr(k, "_cache")]:  # every njit(cache=True) above
+    guard_cache(_kernel)

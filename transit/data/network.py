@@ -8,28 +8,31 @@ planned) and a date; its public tables show what is in service on that date. It 
 from __future__ import annotations
 
 import copy
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from datetime import date, datetime
 from datetime import date as Date  # for annotations where a parameter named ``date`` hides the class
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any, TypedDict, TypeVar, cast
 
 import numpy as np
 import pandas as pd
 
 from transit._files import did_you_mean
 from transit.data.loader import check_frames, load_folder
+from transit.data.places import PlaceIndex
 from transit.errors import UnknownPlaceError
 from transit.geo import haversine_km
 
 __all__ = ["Network", "load_network", "network_path", "as_date"]
 
+_T = TypeVar("_T")
+
 
 class _Cache(TypedDict, total=False):
     """What a :class:`Network` computes once and keeps (the network is immutable)."""
 
-    index: dict[str, dict[str, str]]  # "city"/"station" -> casefolded id or name -> id
+    index: PlaceIndex  # every way of naming the cities and stations (transit.data.places)
     cities_by_id: pd.DataFrame
 
 
@@ -170,6 +173,30 @@ class Network:
     def running_time(self) -> dict[str, Any]:
         """The ``[running_time]`` table of network.toml (the calibrated running-time model)."""
         return dict(self._meta.get("running_time", {}))
+
+    def cached(self, key: Hashable, build: Callable[[], _T]) -> _T:
+        """What ``build()`` returns, computed once per network and kept under ``key``.
+
+        The network is immutable, so whatever is derived from it alone (a compiled graph, a
+        synthesised timetable, names for reports) can be kept on it and shared by every caller.
+
+        Parameters
+        ----------
+        key : hashable
+            Names the result; a tuple whose first item names the module that keeps it
+            (``("graph", modes, measure)``) keeps callers apart.
+        build : callable
+            Makes the result on the first call for ``key``.
+
+        Returns
+        -------
+        object
+            The kept result (the same object on every call).
+        """
+        store = cast(dict[Hashable, Any], self._cache)
+        if key not in store:
+            store[key] = build()
+        return cast(_T, store[key])
 
     # ------------------------------------------------------------------ tables
     @property
@@ -320,39 +347,18 @@ class Network:
         }
 
     # ------------------------------------------------------------------ places
-    def _index(self) -> dict[str, dict[str, str]]:
+    def _index(self) -> PlaceIndex:
         if "index" not in self._cache:
-            cities = self._tables["cities"]
-            stations = self._in_service["stations"]
-            idx: dict[str, dict[str, str]] = {"city": {}, "station": {}}
-            for kind, frame, key in (("city", cities, "city_id"), ("station", stations, "station_id")):
-                for r in frame.itertuples():
-                    pid = getattr(r, key)
-                    for label in (pid, r.name, r.name_zh):
-                        if isinstance(label, str):
-                            idx[kind].setdefault(label.casefold(), pid)
-            self._cache["index"] = idx
+            flights = self._in_service["flights"]
+            flown = set(flights["from_station_id"]) | set(flights["to_station_id"]) if len(flights) else set()
+            self._cache["index"] = PlaceIndex.from_tables(
+                self._tables["cities"], self._in_service["stations"], flown_airports=flown
+            )
         return self._cache["index"]
 
     def _lookup(self, key: str, kinds: Iterable[str]) -> tuple[str, str]:
-        if not isinstance(key, str):
-            raise TypeError(f"a place is named by a string (id, English or Chinese name), not {type(key).__name__}")
-        idx = self._index()
-        folded = key.strip().casefold()
-        prefix, sep, rest = folded.partition(":")
-        if sep and prefix in ("city", "station") and prefix in kinds:
-            kinds, folded = (prefix,), rest.strip()
-        for kind in kinds:
-            if folded in idx[kind]:
-                return kind, idx[kind][folded]
-        labels = sorted({lab for kind in kinds for lab in idx[kind]})
-        hint = did_you_mean(folded, labels, n=3)
-        hint = f"; {hint}" if hint else ""
-        what = " or ".join("a city" if k == "city" else "a station in service" for k in kinds)
-        raise UnknownPlaceError(
-            f"{key!r} is not {what} of network {self.label!r} on "
-            f"{self.date.isoformat()} (ids, English and Chinese names are accepted){hint}"
-        )
+        """One place name resolved by :class:`transit.data.places.PlaceIndex` (the one resolver)."""
+        return self._index().resolve(key, tuple(kinds), where=f"network {self.label!r} on {self.date.isoformat()}")
 
     def resolve(self, key: str) -> tuple[str, str]:
         """``("city", city_id)`` or ``("station", station_id)`` for an id, English or Chinese name.
@@ -403,24 +409,45 @@ class Network:
         st = self._in_service["stations"]
         mine = st[st["city_id"] == cid]
         if central:
-            mine = mine[self._central_mask(cid, mine)]
+            mine = mine[self.central_mask(cid, mine)]
         if kind is not None:
             mine = mine[mine["kind"] == kind]
         return sorted(mine["station_id"])
 
-    def _central_mask(self, cid: str, mine: pd.DataFrame) -> pd.Series:
+    def central_mask(self, city_id: str, stations: pd.DataFrame) -> pd.Series:
+        """Which of a city's stations stand for the city itself (the rule of ``city_stations(central=True)``).
+
+        Parameters
+        ----------
+        city_id : str
+            The city's id (not a name).
+        stations : pandas.DataFrame
+            Rows of the stations table, all of the city ``city_id`` (any subset of them, e.g. those
+            in service in some combination of projects): columns ``station_id``, ``kind``, ``lat``,
+            ``lon`` and ``name_zh``.
+
+        Returns
+        -------
+        pandas.Series of bool
+            On the index of ``stations``: true for its airports and its central rail stations.
+
+        Raises
+        ------
+        KeyError
+            When ``[parameters]`` of network.toml has no ``city_station_max_km``.
+        """
         if "city_station_max_km" not in self.parameters:
             raise KeyError("network.toml [parameters] has no 'city_station_max_km'; add it (see networks/README.md)")
         radius_km = float(self.parameters["city_station_max_km"])
-        c = self._cities_by_id().loc[cid]
-        rail = mine["kind"] == "rail"
+        c = self._cities_by_id().loc[city_id]
+        rail = stations["kind"] == "rail"
         listed = c.get("main_stations")
         if isinstance(listed, tuple) and listed:
-            main = rail & mine["station_id"].isin(listed)
+            main = rail & stations["station_id"].isin(listed)
             if main.any():
                 return (~rail) | main
-        near = haversine_km(c["lat"], c["lon"], mine["lat"].to_numpy(), mine["lon"].to_numpy()) <= radius_km
-        named = mine["name_zh"].astype(str).str.startswith(str(c["name_zh"])).to_numpy()
+        near = haversine_km(c["lat"], c["lon"], stations["lat"].to_numpy(), stations["lon"].to_numpy()) <= radius_km
+        named = stations["name_zh"].astype(str).str.startswith(str(c["name_zh"])).to_numpy()
         central_rail = rail & (near | named)
         if not central_rail.any():
             central_rail = rail

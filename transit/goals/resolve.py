@@ -81,7 +81,10 @@ class _Resolver:
             self._places.add(pid)
             return pid
         except (UnknownPlaceError, KeyError) as exc:
-            msg = str(exc).strip("'\"") or f"unknown place {ref!r}"
+            # UnknownPlaceError's text is the message itself; a plain KeyError's is its repr()
+            msg = (
+                str(exc) if isinstance(exc, UnknownPlaceError) else str(exc).strip("'\"")
+            ) or f"unknown place {ref!r}"
             if group_ok:
                 close = did_you_mean(ref, self.group_ids)
                 if close:

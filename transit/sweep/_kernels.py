@@ -22,6 +22,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from transit.routing._kernels import guard_cache
+
 __all__ = ["masked_minutes"]
 
 
@@ -193,3 +195,7 @@ def masked_minutes(
             _search(indptr, indices, weights, enabled, set_nodes[lo:hi], is_watch, n_watch, dist, done, heap_d, heap_v)
             for j in range(watch.shape[0]):
                 out[i, g, j] = dist[watch[j]]
+
+
+for _kernel in [k for k in list(globals().values()) if hasattr(k, "_cache")]:  # a damaged cache: note, compile
+    guard_cache(_kernel)

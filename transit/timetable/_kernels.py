@@ -24,6 +24,13 @@ Conventions (every kernel)
   board[v]`` and ``ready[w] = a + alight[v] + walk(v, w) + board[w]``. Staying on the same trip
   needs no time. Arrival at a stop is the time one is out there (alight minutes included).
 - Results: shape ``(n_origins, n_stops)``, row ``i`` for ``origins[i]``.
+- ``first_exact`` (earliest kernels): the first trip must be boarded at a departure equal to the
+  time one is ready for it straight from the origin (within :data:`EXACT_MINUTES`), i.e. a journey
+  that leaves the origin at ``t`` for that train, with no initial wait; later trips as usual.
+  :func:`~transit.timetable.engine.fastest_journey` uses it so that a journey counted for a leave
+  time never waits for a train leaving later (outside the window).
+- :func:`earliest_lanes` is :func:`earliest_many` for 64 origins per scan (the bulk query);
+  :func:`earliest_many` serves single queries and ``first_exact``.
 
 Notes
 -----
@@ -37,7 +44,13 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["earliest_many", "earliest_rounds", "profile_many"]
+from transit.routing._kernels import guard_cache
+
+__all__ = ["earliest_many", "earliest_lanes", "earliest_rounds", "profile_many", "EXACT_MINUTES", "LANES"]
+
+#: Tolerance of "leaves exactly then" (a first boarding in ``first_exact`` mode): leave times are
+#: computed as ``departure - walk - board`` and the kernels add them back, which may round.
+EXACT_MINUTES = 1e-6
 
 
 @njit(cache=True, nogil=True)
@@ -56,30 +69,58 @@ def _first_at_or_after(conn_time, t):
 
 @njit(cache=True, nogil=True)
 def _scan_one(
-    conn_int, conn_time, stop_minutes, fp_indptr, fp_indices, fp_minutes, origin, t, arr, ready, out_at, trip_on
+    conn_int,
+    conn_time,
+    stop_minutes,
+    fp_indptr,
+    fp_indices,
+    fp_minutes,
+    origin,
+    t,
+    first_exact,
+    arr,
+    ready,
+    first,
+    out_at,
+    trip_on,
 ):
-    """Earliest arrival at every stop from ``origin`` left at ``t``; writes ``arr``."""
+    """Earliest arrival at every stop from ``origin`` left at ``t``; writes ``arr``.
+
+    ``first[s]`` is the time one is ready at ``s`` straight from the origin (its own board minutes,
+    or the footpath's walk and ``s``'s board minutes). With ``first_exact`` the first trip must be
+    boarded at a departure equal to ``first[s]`` (within :data:`EXACT_MINUTES`): the journey leaves
+    the origin at ``t`` for that train, with no initial wait.
+    """
     n = arr.shape[0]
     for s in range(n):
         arr[s] = np.inf
         ready[s] = np.inf
+        first[s] = np.inf
         out_at[s] = np.inf
     for k in range(trip_on.shape[0]):
         trip_on[k] = False
     arr[origin] = t
-    ready[origin] = t + stop_minutes[origin, 1]
+    first[origin] = t + stop_minutes[origin, 1]
     for e in range(fp_indptr[origin], fp_indptr[origin + 1]):
         w = fp_indices[e]
         x = t + fp_minutes[e]
         if x < arr[w]:
             arr[w] = x
         y = x + stop_minutes[w, 1]
-        if y < ready[w]:
-            ready[w] = y
-    for c in range(_first_at_or_after(conn_time, t), conn_time.shape[0]):
+        if y < first[w]:
+            first[w] = y
+    lo = t
+    if not first_exact:
+        for s in range(n):
+            ready[s] = first[s]
+    else:
+        lo = t - EXACT_MINUTES
+    for c in range(_first_at_or_after(conn_time, lo), conn_time.shape[0]):
         k = conn_int[c, 2]
         if not trip_on[k]:
-            if ready[conn_int[c, 0]] <= conn_time[c, 0]:
+            u = conn_int[c, 0]
+            d = conn_time[c, 0]
+            if ready[u] <= d or (first_exact and abs(first[u] - d) <= EXACT_MINUTES):
                 trip_on[k] = True
             else:
                 continue
@@ -104,11 +145,15 @@ def _scan_one(
 
 
 @njit(cache=True, parallel=True)
-def earliest_many(conn_int, conn_time, stop_minutes, fp_indptr, fp_indices, fp_minutes, origins, depart_minutes, out):
+def earliest_many(
+    conn_int, conn_time, stop_minutes, fp_indptr, fp_indices, fp_minutes, origins, depart_minutes, first_exact, out
+):
     """Earliest arrival from each of ``origins`` left at ``depart_minutes[i]`` (parallel).
 
     ``out`` (float64, shape (n_origins, S)) receives the minutes after midnight of the earliest
-    arrival at every stop; ``inf`` where unreachable; ``depart_minutes[i]`` at the origin.
+    arrival at every stop; ``inf`` where unreachable; ``depart_minutes[i]`` at the origin. With
+    ``first_exact`` only journeys whose first train leaves exactly when one is ready for it after
+    leaving at ``depart_minutes[i]`` count (no initial wait; :func:`_scan_one`).
     """
     n = stop_minutes.shape[0]
     n_trips = 0
@@ -117,6 +162,7 @@ def earliest_many(conn_int, conn_time, stop_minutes, fp_indptr, fp_indices, fp_m
             n_trips = conn_int[c, 2] + 1
     for i in prange(origins.shape[0]):
         ready = np.empty(n, dtype=np.float64)
+        first = np.empty(n, dtype=np.float64)
         out_at = np.empty(n, dtype=np.float64)
         trip_on = np.empty(n_trips, dtype=np.bool_)
         _scan_one(
@@ -128,11 +174,102 @@ def earliest_many(conn_int, conn_time, stop_minutes, fp_indptr, fp_indices, fp_m
             fp_minutes,
             origins[i],
             depart_minutes[i],
+            first_exact,
             out[i],
             ready,
+            first,
             out_at,
             trip_on,
         )
+
+
+#: Origins scanned together by :func:`earliest_lanes` (one bit each of a trip's uint64 mask).
+LANES = 64
+
+
+@njit(cache=True, parallel=True)
+def earliest_lanes(conn_int, conn_time, stop_minutes, fp_indptr, fp_indices, fp_minutes, origins, depart_minutes, out):
+    """:func:`earliest_many` (without ``first_exact``) for :data:`LANES` origins per scan (parallel).
+
+    Same inputs, outputs and semantics. Each scan carries up to 64 origins at once: a trip's
+    "boarded" flags are the bits of one uint64, and ``least[s]``, the smallest ready time of any
+    origin at ``s``, rejects most connections with one comparison, so a connection nobody can board
+    costs about what it costs one origin. Groups of origins run in parallel.
+    """
+    n = stop_minutes.shape[0]
+    C = conn_int.shape[0]
+    n_trips = 0
+    for c in range(C):
+        if conn_int[c, 2] + 1 > n_trips:
+            n_trips = conn_int[c, 2] + 1
+    n_o = origins.shape[0]
+    n_groups = (n_o + LANES - 1) // LANES
+    one = np.uint64(1)
+    for gi in prange(n_groups):
+        lo = gi * LANES
+        m = min(LANES, n_o - lo)
+        arr = np.full((n, LANES), np.inf)
+        ready = np.full((n, LANES), np.inf)
+        least = np.full(n, np.inf)
+        on = np.zeros(n_trips, dtype=np.uint64)
+        tmin = np.inf
+        for lane in range(m):
+            o = origins[lo + lane]
+            t = depart_minutes[lo + lane]
+            if t < tmin:
+                tmin = t
+            arr[o, lane] = t
+            ready[o, lane] = t + stop_minutes[o, 1]
+            for e in range(fp_indptr[o], fp_indptr[o + 1]):
+                w = fp_indices[e]
+                x = t + fp_minutes[e]
+                if x < arr[w, lane]:
+                    arr[w, lane] = x
+                y = x + stop_minutes[w, 1]
+                if y < ready[w, lane]:
+                    ready[w, lane] = y
+        for s in range(n):
+            for lane in range(m):
+                if ready[s, lane] < least[s]:
+                    least[s] = ready[s, lane]
+        for c in range(_first_at_or_after(conn_time, tmin), C):
+            u = conn_int[c, 0]
+            k = conn_int[c, 2]
+            d = conn_time[c, 0]
+            mask = on[k]
+            if least[u] <= d:
+                for lane in range(LANES):
+                    if ready[u, lane] <= d:
+                        mask |= one << np.uint64(lane)
+                on[k] = mask
+            if mask == 0:
+                continue
+            v = conn_int[c, 1]
+            a = conn_time[c, 1] + stop_minutes[v, 2]
+            y = a + stop_minutes[v, 0] + stop_minutes[v, 1]
+            for lane in range(LANES):
+                if (mask >> np.uint64(lane)) & one:
+                    if a < arr[v, lane]:
+                        arr[v, lane] = a
+                    if y < ready[v, lane]:
+                        ready[v, lane] = y
+            if y < least[v]:
+                least[v] = y
+            for e in range(fp_indptr[v], fp_indptr[v + 1]):
+                w = fp_indices[e]
+                x = a + fp_minutes[e]
+                yw = x + stop_minutes[w, 1]
+                for lane in range(LANES):
+                    if (mask >> np.uint64(lane)) & one:
+                        if x < arr[w, lane]:
+                            arr[w, lane] = x
+                        if yw < ready[w, lane]:
+                            ready[w, lane] = yw
+                if yw < least[w]:
+                    least[w] = yw
+        for lane in range(m):
+            for s in range(n):
+                out[lo + lane, s] = arr[s, lane]
 
 
 @njit(cache=True, nogil=True)
@@ -145,6 +282,7 @@ def earliest_rounds(
     fp_minutes,
     origin,
     t,
+    first_exact,
     out_at,
     alight_conn,
     board_conn,
@@ -160,7 +298,9 @@ def earliest_rounds(
     origin, by the origin's footpath when ``u != origin``). Arrival at a stop by a footpath after
     the last trip is left to the caller (``out_at`` plus the walk). A trip is ridden in the
     smallest round in which it can be boarded so far, so ``min(out_at[:r + 1, s])`` is the earliest
-    arrival at ``s`` with at most ``r + 1`` trips (the Pareto set of arrival and changes).
+    arrival at ``s`` with at most ``r + 1`` trips (the Pareto set of arrival and changes). With
+    ``first_exact`` the first trip is boarded only at a departure equal to the time one is ready
+    for it (no initial wait; see :func:`_scan_one`).
     """
     K = out_at.shape[0]
     n = out_at.shape[1]
@@ -183,12 +323,17 @@ def earliest_rounds(
         y = t + fp_minutes[e] + stop_minutes[w, 1]
         if y < ready[0, w]:
             ready[0, w] = y
-    for c in range(_first_at_or_after(conn_time, t), conn_time.shape[0]):
+    lo = t - EXACT_MINUTES if first_exact else t
+    for c in range(_first_at_or_after(conn_time, lo), conn_time.shape[0]):
         u = conn_int[c, 0]
         k = conn_int[c, 2]
         d = conn_time[c, 0]
         for r in range(trip_round[k]):
-            if ready[r, u] <= d:
+            if r == 0 and first_exact:
+                ok = abs(ready[0, u] - d) <= EXACT_MINUTES
+            else:
+                ok = ready[r, u] <= d
+            if ok:
                 trip_round[k] = r
                 trip_board[k] = c
                 break
@@ -220,6 +365,8 @@ def _query(prof_dep, prof_arr, lo, length, x):
     """Earliest arrival of a stop profile (deps decreasing from ``lo``) boarding at or after x."""
     if length == 0 or prof_dep[lo] < x:
         return np.inf
+    if prof_dep[lo + length - 1] >= x:  # the earliest departure so far is catchable: the best arrival
+        return prof_arr[lo + length - 1]
     a = 0
     b = length - 1  # invariant: prof_dep[lo + a] >= x; find the last such index
     while a < b:
@@ -245,6 +392,47 @@ def _percentile_sorted(vals, p):
     if vals[lo + 1] == np.inf:
         return np.inf
     return vals[lo] + frac * (vals[lo + 1] - vals[lo])
+
+
+@njit(cache=True, nogil=True)
+def _sort_runs(vals, tmp, starts, n_runs):
+    """Sort ``vals`` made of ``n_runs`` non-increasing runs (``starts``: their bounds, then the end).
+
+    Each run is reversed, then neighbouring runs are merged bottom-up: O(n log n_runs), against
+    O(n log n) for a sort that does not know the runs (the window statistics' hot spot).
+    """
+    for r in range(n_runs):
+        a = starts[r]
+        b = starts[r + 1] - 1
+        while a < b:
+            x = vals[a]
+            vals[a] = vals[b]
+            vals[b] = x
+            a += 1
+            b -= 1
+    width = 1
+    in_tmp = False
+    while width < n_runs:
+        src = tmp if in_tmp else vals
+        dst = vals if in_tmp else tmp
+        for r in range(0, n_runs, 2 * width):
+            lo = starts[r]
+            mid = starts[min(r + width, n_runs)]
+            hi = starts[min(r + 2 * width, n_runs)]
+            a = lo
+            b = mid
+            for k in range(lo, hi):
+                if b >= hi or (a < mid and src[a] <= src[b]):
+                    dst[k] = src[a]
+                    a += 1
+                else:
+                    dst[k] = src[b]
+                    b += 1
+        in_tmp = not in_tmp
+        width *= 2
+    if in_tmp:
+        for k in range(starts[n_runs]):
+            vals[k] = tmp[k]
 
 
 @njit(cache=True, nogil=True)
@@ -275,6 +463,8 @@ def _profile_target(
     walk_to_g,
     fast,
     vals,
+    vals_tmp,
+    run_starts,
     buf_l,
     buf_a,
 ):
@@ -406,17 +596,30 @@ def _profile_target(
         if walk < f:
             f = walk
         out_fast[i, g] = f
+        if n_w > 0 and keep == 0 and walk == np.inf:  # never reached: every minute is inf
+            for p in range(percentiles.shape[0]):
+                out_pct[p, i, g] = np.inf
+            continue
+        # (earliest arrival leaving at t) - t: non-increasing while the same entry j is caught, so
+        # the window's values are a few non-increasing runs, sorted by reversing and merging them
         j = start
+        n_runs = 0
         for step in range(n_w):
             t = ws + step
+            moved = step == 0
             while j < m and buf_l[j] < t:
                 j += 1
+                moved = True
+            if moved:
+                run_starts[n_runs] = step
+                n_runs += 1
             x = buf_a[j] - t if j < m else np.inf
             if walk < x:
                 x = walk
             vals[step] = x
         if n_w > 0:
-            vals.sort()
+            run_starts[n_runs] = n_w
+            _sort_runs(vals, vals_tmp, run_starts, n_runs)
             for p in range(percentiles.shape[0]):
                 out_pct[p, i, g] = _percentile_sorted(vals, percentiles[p])
         else:
@@ -509,6 +712,12 @@ def profile_many(
             np.empty(n, dtype=np.float64),
             np.empty(n, dtype=np.float64),
             np.empty(n_w, dtype=np.float64),
+            np.empty(n_w, dtype=np.float64),
+            np.empty(n_w + 1, dtype=np.int64),
             np.empty(widest + 1, dtype=np.float64),
             np.empty(widest + 1, dtype=np.float64),
         )
+
+
+for _kernel in [k for k in list(globals().values()) if hasattr(k, "_cache")]:  # a damaged cache: note, compile
+    guard_cache(_kernel)

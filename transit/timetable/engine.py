@@ -26,6 +26,12 @@ Semantics
   kernel keeps the Pareto set of arrival and number of trips); among those, the one whose last train
   departs first (scan order). :func:`fastest_journey` returns the shortest journey leaving in the
   window; among equally short ones the fewest changes, then the earliest departure.
+- Leaving "in the window" means the journey's leave time (its first train's departure less the
+  board and walk minutes before it) is in ``[start, start + length)`` and the first train is
+  boarded without waiting: :func:`fastest_journey` and the profile's ``fastest_minutes`` never
+  count a journey that waits at the origin for a train leaving after the window (the kernels'
+  ``first_exact`` mode). :func:`journey` and the percentiles count from the asked minute, the
+  wait for the first train included, as R5 does.
 """
 
 from __future__ import annotations
@@ -404,8 +410,9 @@ def earliest_arrival(tt, origins=None, depart_minutes=480.0, *, n_threads: int |
 
     Notes
     -----
-    One scan over the connections departing after the start per origin, origins in parallel:
-    O(n_origins * C).
+    One scan over the connections departing after the start per group of 64 origins (their
+    "boarded" flags the bits of one word; a connection no origin can board costs one comparison),
+    groups in parallel: O(n_origins / 64 * C) scans, O(n_origins * C) in the worst case.
 
     Examples
     --------
@@ -421,7 +428,7 @@ def earliest_arrival(tt, origins=None, depart_minutes=480.0, *, n_threads: int |
     out = np.empty((orig.shape[0], ct.n_stops), dtype=np.float64)
     if orig.size:
         with thread_limit(n_threads):
-            kernels.earliest_many(*_kernel_args(ct), orig, dep, out)
+            kernels.earliest_lanes(*_kernel_args(ct), orig, dep, out)
     return ArrivalTimes(out, dep, [str(ct.stop_ids[o]) for o in orig], [str(s) for s in ct.stop_ids])
 
 
@@ -723,18 +730,22 @@ class Journey:
         return out
 
 
-def _rounds(ct: CompiledTimetable, o: int, t: float, rounds: int):
+def _rounds(ct: CompiledTimetable, o: int, t: float, rounds: int, first_exact: bool):
     shape = (rounds, ct.n_stops)
     out_at = np.empty(shape)
     al, bd, rf = (np.empty(shape, dtype=np.int64) for _ in range(3))
-    kernels.earliest_rounds(*_kernel_args(ct), o, float(t), out_at, al, bd, rf)
+    kernels.earliest_rounds(*_kernel_args(ct), o, float(t), first_exact, out_at, al, bd, rf)
     return out_at, al, bd, rf
 
 
-def _best_journey(ct: CompiledTimetable, o: int, g: int, t: float):
-    """(arrival, trips, legs) of the earliest, fewest-trip journey o -> g leaving at t, or None."""
+def _best_journey(ct: CompiledTimetable, o: int, g: int, t: float, first_exact: bool = False):
+    """(arrival, trips, legs) of the earliest, fewest-trip journey o -> g leaving at t, or None.
+
+    With ``first_exact`` the first train must leave exactly when one is ready for it after leaving
+    ``o`` at ``t`` (no initial wait: the journey of a leave time of :func:`fastest_journey`).
+    """
     target = np.empty((1, ct.n_stops))
-    kernels.earliest_many(*_kernel_args(ct), np.array([o]), np.array([float(t)]), target)
+    kernels.earliest_many(*_kernel_args(ct), np.array([o]), np.array([float(t)]), first_exact, target)
     best_arr = target[0, g]
     if not np.isfinite(best_arr):
         return None
@@ -744,7 +755,7 @@ def _best_journey(ct: CompiledTimetable, o: int, g: int, t: float):
         return t + walk, 0, legs
     rounds = 8
     while True:
-        out_at, al, bd, rf = _rounds(ct, o, t, rounds)
+        out_at, al, bd, rf = _rounds(ct, o, t, rounds, first_exact)
         # candidates at the destination: alight there, or alight at w and walk w -> g
         feeders = [(g, 0.0)] + [
             (int(ct.rfp_indices[e]), float(ct.rfp_minutes[e])) for e in range(ct.rfp_indptr[g], ct.rfp_indptr[g + 1])
@@ -894,13 +905,15 @@ def fastest_journey(
     leave = _leave_times(ct, o, start, end)
     if leave.size:
         arr = np.empty((leave.size, ct.n_stops))
-        kernels.earliest_many(*_kernel_args(ct), np.full(leave.size, o, dtype=np.int64), leave, arr)
+        # first_exact: each leave time's journeys board their first train without waiting, so a
+        # journey that would wait for a train leaving after the window is not counted in it
+        kernels.earliest_many(*_kernel_args(ct), np.full(leave.size, o, dtype=np.int64), leave, True, arr)
         dur = arr[:, g] - leave
         if np.isfinite(dur).any():
             top = np.min(dur)
             if best is None or top <= best[0]:
                 for i in np.flatnonzero(dur == top):  # ties: fewest trips, then earliest departure
-                    a, n_trips, legs = _best_journey(ct, o, g, float(leave[i]))
+                    a, n_trips, legs = _best_journey(ct, o, g, float(leave[i]), True)
                     key = (a - leave[i], max(n_trips - 1, 0), float(leave[i]))
                     if best is None or key < best[:3]:
                         best = (

@@ -73,6 +73,7 @@ def flight_trips(
     fl = network.flights
     stations = network.stations.set_index("station_id")
     trips, calls = [], []
+    numbered: dict[tuple[str, str], int] = {}  # flights so far per direction: two rows may serve one pair
     for row in fl.sort_values(["from_station_id", "to_station_id"], kind="stable").itertuples(index=False):
         n = int(np.floor(float(row.daily_frequency) + 0.5))
         if n <= 0:
@@ -88,7 +89,8 @@ def flight_trips(
                 else s[:3].upper()
                 for s in (a, b)
             )
-            for k, dep in enumerate(times, 1):
+            for k, dep in enumerate(times, numbered.get((a, b), 0) + 1):
+                numbered[(a, b)] = k
                 tid = f"{a}-{b}-{k}"
                 trips.append((tid, f"{a}-{b}", f"{code}{k}", "air"))
                 calls.append((tid, 1, a, float(dep), float(dep)))

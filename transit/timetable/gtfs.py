@@ -66,14 +66,37 @@ class _Feed:
                 if not info.is_dir():  # feeds zipped with a top folder: take the base name
                     self.names.setdefault(Path(info.filename).name, info.filename)
 
-    def read(self, name: str) -> pd.DataFrame:
+    def read(self, name: str, problems: list[Problem]) -> pd.DataFrame | None:
+        """The file as a frame of stripped strings; None (and a problem) when it cannot be read."""
         if self._zip is not None:
             raw = self._zip.read(self.names[name])
         else:
             raw = self.names[name].read_bytes()
-        text = raw.decode("utf-8-sig")
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
-        df.columns = [c.strip() for c in df.columns]
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            problems.append(
+                Problem(name, None, None, None, f"not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8")
+            )
+            return None
+        if not text.strip():
+            problems.append(Problem(name, 1, None, None, "empty file; it needs at least its header line"))
+            return None
+        try:
+            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
+        except pd.errors.ParserError as exc:
+            line = re.search(r"line (\d+)", str(exc))
+            problems.append(
+                Problem(
+                    name,
+                    int(line.group(1)) if line else None,
+                    None,
+                    None,
+                    f"not a valid CSV file ({exc}); quote fields that hold commas",
+                )
+            )
+            return None
+        df.columns = [str(c).strip() for c in df.columns]
         return df.apply(lambda s: s.str.strip())
 
     def close(self):
@@ -113,7 +136,7 @@ def _active_services(cal, cal_dates, day: _dt.date, problems):
                         )
                 continue
             if start <= day <= end and r.get(_DAYS[day.weekday()], "0") == "1":
-                active.add(r["service_id"])
+                active.add(r.get("service_id", ""))
     if cal_dates is not None:
         for i, r in cal_dates.iterrows():
             try:
@@ -132,9 +155,9 @@ def _active_services(cal, cal_dates, day: _dt.date, problems):
             if d == day:
                 kind = r.get("exception_type", "")
                 if kind == "1":
-                    active.add(r["service_id"])
+                    active.add(r.get("service_id", ""))
                 elif kind == "2":
-                    active.discard(r["service_id"])
+                    active.discard(r.get("service_id", ""))
                 else:
                     problems.append(
                         Problem(
@@ -149,17 +172,18 @@ def _active_services(cal, cal_dates, day: _dt.date, problems):
 
 
 def _dups(df, cols, file, problems, what):
+    """A problem for every repeat of an id (line numbers from ``df.index``: 0 = the first data line)."""
     dup = df.duplicated(list(cols), keep="first").to_numpy()
     for i in np.flatnonzero(dup):
         value = ", ".join(df[c].iloc[i] for c in cols)
+        first = int(df.index[np.flatnonzero((df[list(cols)] == df[list(cols)].iloc[i]).all(axis=1).to_numpy())[0]])
         problems.append(
             Problem(
                 file,
-                int(i) + 2,
+                int(df.index[i]) + 2,
                 cols[-1] if len(cols) == 1 else ",".join(cols),
                 value,
-                f"duplicate {what}; every row needs its own (first at line "
-                f"{int(np.flatnonzero((df[list(cols)] == df[list(cols)].iloc[i]).all(axis=1))[0]) + 2})",
+                f"duplicate {what}; every row needs its own (first at line {first + 2}); rename or drop the repeat",
             )
         )
 
@@ -214,28 +238,39 @@ def _read(feed: _Feed, p: Path, date, default_change_minutes) -> Timetable:
         raise TimetableDataError(
             [Problem(str(p), None, None, None, "not a GTFS zip file nor a folder of .txt files")], source=str(p)
         )
-    t = {}
+    t: dict[str, pd.DataFrame | None] = {}
+    absent: set[str] = set()  # required files that are missing or unreadable: checks against them are skipped
     for name, cols in _REQUIRED.items():
+        df = None
         if name not in feed.names:
             problems.append(Problem(name, None, None, None, f"required file missing; add {name} to the feed"))
-            continue
-        df = feed.read(name)
-        missing = [c for c in cols if c not in df.columns]
-        for c in missing:
-            problems.append(Problem(name, 1, c, None, f"required column missing from the header; add '{c}'"))
-        t[name] = None if missing else df
+        else:
+            df = feed.read(name, problems)
+        if df is None:
+            absent.add(name)
+            df = pd.DataFrame({c: pd.Series(dtype=str) for c in cols})
+        for c in cols:
+            if c not in df.columns:
+                problems.append(Problem(name, 1, c, None, f"required column missing from the header; add '{c}'"))
+                absent.add(f"{name}:{c}")
+                df[c] = ""
+        t[name] = df
     for name in _OPTIONAL:
-        t[name] = feed.read(name) if name in feed.names else None
+        t[name] = feed.read(name, problems) if name in feed.names else None
     if t["calendar.txt"] is None and t["calendar_dates.txt"] is None:
-        problems.append(
-            Problem(
-                "calendar.txt", None, None, None, "neither calendar.txt nor calendar_dates.txt is in the feed; add one"
+        if not any(n in feed.names for n in ("calendar.txt", "calendar_dates.txt")):
+            problems.append(
+                Problem(
+                    "calendar.txt",
+                    None,
+                    None,
+                    None,
+                    "neither calendar.txt nor calendar_dates.txt is in the feed; add one",
+                )
             )
-        )
-    if any(t[n] is None for n in _REQUIRED):
-        raise TimetableDataError(problems, source=str(p))
+        absent.add("calendar")
     stops, routes, trips, st = t["stops.txt"], t["routes.txt"], t["trips.txt"], t["stop_times.txt"]
-
+    assert stops is not None and routes is not None and trips is not None and st is not None
     # stops
     if "location_type" in stops:
         stops = stops[~stops["location_type"].isin(["2", "3", "4"])]
@@ -270,8 +305,13 @@ def _read(feed: _Feed, p: Path, date, default_change_minutes) -> Timetable:
     # routes and trips
     _dups(routes, ("route_id",), "routes.txt", problems, "route_id")
     _dups(trips, ("trip_id",), "trips.txt", problems, "trip_id")
+
+    def known(*keys: str) -> bool:  # cross-checks need both sides present
+        return not any(k in absent for k in keys)
+
     route_set = set(routes["route_id"])
-    for i in np.flatnonzero(~trips["route_id"].isin(route_set).to_numpy()):
+    unknown_route = ~trips["route_id"].isin(route_set).to_numpy() & known("routes.txt", "routes.txt:route_id")
+    for i in np.flatnonzero(unknown_route):
         problems.append(
             Problem(
                 "trips.txt", int(i) + 2, "route_id", trips["route_id"].iloc[i], "unknown route_id; add it to routes.txt"
@@ -284,7 +324,8 @@ def _read(feed: _Feed, p: Path, date, default_change_minutes) -> Timetable:
                 problems.append(Problem(name, 1, "service_id", None, "required column missing; add 'service_id'"))
             else:
                 services |= set(t[name]["service_id"])
-    for i in np.flatnonzero(~trips["service_id"].isin(services).to_numpy()):
+    unknown_service = ~trips["service_id"].isin(services).to_numpy() & known("calendar")
+    for i in np.flatnonzero(unknown_service):
         problems.append(
             Problem(
                 "trips.txt",
@@ -296,8 +337,10 @@ def _read(feed: _Feed, p: Path, date, default_change_minutes) -> Timetable:
         )
     # stop times
     trip_set = set(trips["trip_id"])
-    for col, known, where in (("trip_id", trip_set, "trips.txt"), ("stop_id", stop_set, "stops.txt")):
-        for i in np.flatnonzero(~st[col].isin(known).to_numpy()):
+    for col, ids, where in (("trip_id", trip_set, "trips.txt"), ("stop_id", stop_set, "stops.txt")):
+        if not known(where, f"{where}:{col}"):
+            continue
+        for i in np.flatnonzero(~st[col].isin(ids).to_numpy()):
             problems.append(
                 Problem(
                     "stop_times.txt",
@@ -308,8 +351,8 @@ def _read(feed: _Feed, p: Path, date, default_change_minutes) -> Timetable:
                 )
             )
     seq = pd.to_numeric(st["stop_sequence"], errors="coerce")
-    bad_seq = seq.isna() | (seq != seq.round()) | (seq < 0)
-    for i in np.flatnonzero(bad_seq.to_numpy()):
+    bad_seq = (seq.isna() | (seq != seq.round()) | (seq < 0)).to_numpy() & known("stop_times.txt:stop_sequence")
+    for i in np.flatnonzero(bad_seq):
         problems.append(
             Problem(
                 "stop_times.txt", int(i) + 2, "stop_sequence", st["stop_sequence"].iloc[i], "not a whole number >= 0"
@@ -363,6 +406,8 @@ def _read(feed: _Feed, p: Path, date, default_change_minutes) -> Timetable:
     malformed_rows = {
         pr.row for pr in problems if pr.file == "stop_times.txt" and pr.column in ("arrival_time", "departure_time")
     }
+    if not known("stop_times.txt:arrival_time", "stop_times.txt:departure_time"):
+        starts = ends = starts[:0]  # no times to check
     for a, b in zip(starts, ends):
         if np.isnan(arr[a]) or np.isnan(arr[b - 1]):
             k = a if np.isnan(arr[a]) else b - 1
@@ -453,7 +498,10 @@ def _read(feed: _Feed, p: Path, date, default_change_minutes) -> Timetable:
     # the day
     day = None
     if date is not None:
-        day = date if isinstance(date, _dt.date) else _dt.date.fromisoformat(str(date))
+        try:
+            day = date if isinstance(date, _dt.date) else _dt.date.fromisoformat(str(date))
+        except ValueError:
+            raise ValueError(f"date {date!r} is not a date; write YYYY-MM-DD, e.g. 2016-03-10") from None
         active = _active_services(t["calendar.txt"], t["calendar_dates.txt"], day, problems)
     info = t["feed_info.txt"]
     if problems:
@@ -477,7 +525,8 @@ def _read(feed: _Feed, p: Path, date, default_change_minutes) -> Timetable:
     if "mode" in trips_out:
         mode = np.where(trips_out["mode"] != "", trips_out["mode"], mode)
     train = trips_out.get("trip_short_name", pd.Series("", index=trips_out.index))
-    rshort = trips_out["route_id"].map(rt.get("route_short_name", pd.Series(dtype=str))).fillna("")
+    short = dict(zip(routes["route_id"], routes["route_short_name"])) if "route_short_name" in routes else {}
+    rshort = trips_out["route_id"].map(lambda r: short.get(r, ""))
     train = np.where(train != "", train, np.where(rshort != "", rshort, trips_out["trip_id"]))
     trips_out = pd.DataFrame(
         {"trip_id": trips_out["trip_id"], "route_id": trips_out["route_id"], "train": train, "mode": mode}

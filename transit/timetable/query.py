@@ -6,13 +6,13 @@
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 import numpy as np
 
+from transit._files import did_you_mean
 from transit.errors import UnknownPlaceError
-from transit.timetable.engine import compile_timetable, earliest_arrival, fastest_journey, journey
+from transit.timetable.engine import _leave_times, compile_timetable, earliest_arrival, fastest_journey, journey
 from transit.timetable.gtfs import read_gtfs
 from transit.timetable.model import Timetable
 
@@ -62,13 +62,42 @@ def resolve_stops(tt: Timetable, name: str) -> list[str]:
     if found:
         return found
     pool = sorted(set(names) | set(ids))
-    close = difflib.get_close_matches(key, pool, n=3, cutoff=0.6)
-    if not close:
-        close = [p for p in pool if key.casefold() in p.casefold()][:3]
-    hint = (
-        f"; did you mean {', '.join(repr(c) for c in close)}?" if close else "; use a stop_name or stop_id of stops.txt"
+    hint = did_you_mean(key, pool, n=3)
+    if not hint:
+        inside = [p for p in pool if key.casefold() in p.casefold()][:3]
+        hint = "did you mean " + ", ".join(repr(c) for c in inside) + "?" if inside else ""
+    raise UnknownPlaceError(
+        f"unknown stop {key!r} in {tt.label}; " + (hint or "use a stop_name or stop_id of stops.txt")
     )
-    raise UnknownPlaceError(f"unknown stop {key!r} in {tt.label}{hint}")
+
+
+def _group_arrival(ct, origins: list[str], cols: list[int], times: np.ndarray) -> np.ndarray:
+    """Earliest arrival at any of the stops ``cols`` from any of ``origins``, leaving at each time."""
+    rep = [o for o in origins for _ in range(times.size)]
+    ea = earliest_arrival(ct, rep, np.tile(times, len(origins)))
+    return ea.arrival_minutes[:, cols].min(axis=1).reshape(len(origins), times.size).min(axis=0)
+
+
+def _legs(jn, names: dict) -> list[dict]:
+    legs = jn.to_dicts()
+    for leg in legs:
+        leg["from_name"] = names.get(leg["from_stop"], leg["from_stop"])
+        leg["to_name"] = names.get(leg["to_stop"], leg["to_stop"])
+    return legs
+
+
+def _journey_dict(jn, names: dict) -> dict:
+    return {
+        "from_stop": jn.from_stop,
+        "to_stop": jn.to_stop,
+        "depart": _clock(jn.depart_minutes),
+        "arrive": _clock(jn.arrive_minutes),
+        "depart_minutes": jn.depart_minutes,
+        "arrive_minutes": jn.arrive_minutes,
+        "minutes": jn.minutes,
+        "transfers": jn.transfers,
+        "legs": _legs(jn, names),
+    }
 
 
 def gtfs_times(
@@ -95,13 +124,14 @@ def gtfs_times(
         ``from``, ``to`` (as asked), ``from_stops``, ``to_stops`` (ids), ``method``
         (``"timetable"``), ``timetable`` (its label), ``service_date``, ``depart`` and ``arrive``
         (``HH:MM``), ``minutes`` (earliest arrival at TO minus the departure time, the first wait
-        included), ``transfers``, ``legs`` (dicts: kind, from_stop, to_stop, depart, arrive, minutes,
-        wait_minutes, and train, trip_id, route_id for trains). Unreachable: ``minutes``,
-        ``arrive`` and ``transfers`` None, ``legs`` empty. With a window: ``window_minutes``,
-        ``fastest_minutes`` (shortest journey leaving in the window, no initial wait),
+        included, as R5 counts it), ``transfers``, ``legs`` (dicts: kind, from_stop, to_stop,
+        from_name, to_name, depart, arrive, minutes, wait_minutes, and train, trip_id, route_id for
+        trains). Unreachable: ``minutes``, ``arrive`` and ``transfers`` None, ``legs`` empty. With
+        a window: ``window_minutes``, ``fastest_minutes`` and ``fastest`` (the shortest journey
+        leaving in ``[depart, depart + window)``, no initial wait, as a dict with its legs),
         ``median_minutes`` (over the window's minutes, waits included) and ``departures`` (useful
-        departures in the window: minutes after which the earliest arrival gets later); None where
-        TO cannot be reached.
+        departures in the window: leave times after which the earliest arrival gets later, the
+        profile's count); None where TO cannot be reached (``departures`` 0).
 
     Raises
     ------
@@ -120,6 +150,7 @@ def gtfs_times(
     origins, targets = resolve_stops(tt, from_name), resolve_stops(tt, to_name)
     ct = compile_timetable(tt)
     cols = [ct.stop_index[s] for s in targets]
+    names = dict(zip(tt.stops["stop_id"].astype(str), tt.stops["stop_name"].astype(str)))
     ea = earliest_arrival(ct, origins, t0)
     sub = ea.arrival_minutes[:, cols]
     out = {
@@ -149,24 +180,34 @@ def gtfs_times(
             arrive_minutes=jn.arrive_minutes,
             minutes=jn.arrive_minutes - t0,
             transfers=jn.transfers,
-            legs=jn.to_dicts(),
+            legs=_legs(jn, names),
         )
     if window_minutes is not None:
         w = int(round(float(window_minutes)))
-        if w < 1:
-            raise ValueError(f"window_minutes must be >= 1, got {window_minutes!r}")
-        minutes = t0 + np.arange(w + 1, dtype=np.float64)
-        rep = np.repeat(origins, w + 1)
-        grid = earliest_arrival(ct, list(rep), np.tile(minutes, len(origins)))
-        per_minute = grid.arrival_minutes[:, cols].min(axis=1).reshape(len(origins), w + 1).min(axis=0)
-        span = per_minute[:w] - minutes[:w]
-        fastest = [fastest_journey(ct, o, d, t0, w) for o in origins for d in targets]
-        fastest = [f.minutes for f in fastest if f is not None]
-        jumps = int(np.sum(np.isfinite(per_minute[:w]) & (per_minute[:w] < per_minute[1:])))
+        if w < 1 or w != float(window_minutes):
+            raise ValueError(f"window_minutes must be a whole number >= 1, got {window_minutes!r}")
+        end = t0 + w
+        # the median over the window's minutes t0, t0 + 1, ..., t0 + w - 1 (waits included)
+        minutes = t0 + np.arange(w, dtype=np.float64)
+        span = _group_arrival(ct, origins, cols, minutes) - minutes
+        median = float(np.median(span))
+        # useful departures: leave times L in the window after which the earliest arrival gets later
+        # (arrival is constant on (previous leave time, L], so compare with the next leave time)
+        leave = np.unique(np.concatenate([_leave_times(ct, ct.stop_index[o], t0, np.inf) for o in origins]))
+        inside = leave[leave < end]
+        probe = leave[: inside.size + 1]
+        at = _group_arrival(ct, origins, cols, probe) if probe.size else probe
+        after = np.append(at[1:], np.inf) if probe.size == inside.size else at[1:]
+        walk = min((ct.walk(ct.stop_index[o], c) for o in origins for c in cols), default=np.inf)
+        head = at[: inside.size]
+        useful = np.isfinite(head) & (head < after) & (head < inside + walk)  # by train, not on foot
+        fastest = [f for f in (fastest_journey(ct, o, d, t0, w) for o in origins for d in targets) if f is not None]
+        top = min(fastest, key=lambda f: (f.minutes, f.transfers, f.depart_minutes)) if fastest else None
         out.update(
             window_minutes=w,
-            fastest_minutes=float(min(fastest)) if fastest else None,
-            median_minutes=float(np.median(span)) if np.isfinite(np.median(span)) else None,
-            departures=jumps,
+            fastest_minutes=top.minutes if top else None,
+            fastest=_journey_dict(top, names) if top else None,
+            median_minutes=median if np.isfinite(median) else None,
+            departures=int(useful.sum()),
         )
     return out

@@ -59,7 +59,7 @@ def test_met_goal_exits_0(tmp_path, capsys):
         (["goal", "wenzou-521"], "did you mean 'wenzhou-521'"),
         (["goal", "no/such/goal.toml"], "not found"),
         (["goal", TINY_GOAL, "--network", "no_such_network"], "no network called"),
-        (["goal", TINY_GOAL, "--network", TINY, "--date", "2021-13-01"], "cannot read"),
+        (["goal", TINY_GOAL, "--network", TINY, "--date", "2021-13-01"], "is not a date"),
         (["goal", TINY_GOAL, "--network", TINY, "--scenario", "no-such-scenario"], "unknown scenario"),
         (["times", "alpha", "gama", "--network", TINY], "did you mean 'gamma'"),
         (["times", "alpha", "beta", "--network", TINY, "--modes", "bus"], "--modes"),
@@ -93,7 +93,7 @@ def test_argparse_errors_exit_2_and_help_exits_0(capsys):
 @pytest.mark.parametrize(
     "fmt, check",
     [
-        ("markdown", lambda text: "| target | time | met |" in text),
+        ("markdown", lambda text: "| target | time | typical | met |" in text),
         ("csv", lambda text: set(pd.read_csv(io.StringIO(text))["target"]) >= {"beta", "gamma", "core"}),
         ("table", lambda text: "MISSED" in text and "Overall: not met." in text),
     ],
@@ -134,9 +134,13 @@ def test_scenario_option_is_applied_and_recorded(capsys):
 
 
 def test_times(capsys):
+    assert main(["times", "alpha", "伽马", "--network", TINY, "--year", "2021", "--method", "static"]) == 0
+    out = capsys.readouterr().out
+    assert "50 min" in out and "Alpha-Gamma HSR" in out and "static method" in out
+    # the default: the service model's hourly trains, alpha_east - beta - gamma with its stop at beta
     assert main(["times", "alpha", "伽马", "--network", TINY, "--year", "2021"]) == 0
     out = capsys.readouterr().out
-    assert "50 min" in out and "Alpha-Gamma HSR" in out
+    assert "56 min; typical departure" in out and "timetable method" in out and "Alpha-Gamma HSR" in out
     assert (
         main(
             [
@@ -194,7 +198,10 @@ def test_wenzhou_521_script_writes_report_and_figure(tmp_path, capsys):
     argv = ["--network", TINY, "--goal", TINY_GOAL, "--out", str(out)]
     assert script.main(argv) == 0  # the goal fails, but only --strict turns that into an exit status
     md = (out / "wenzhou-521.md").read_text(encoding="utf-8")
-    assert "2016<br>2016-12-31" in md and "all planned (2035)" in md and "**50 min** ✗" in md
+    assert "2016<br>2016-12-31" in md and "all planned (2035)" in md and "**56 min** ✗<br>typical" in md
+    assert "Times: timetable method" in md
+    static = script.main(["--network", TINY, "--goal", TINY_GOAL, "--out", str(tmp_path / "s"), "--method", "static"])
+    assert static == 0 and "**50 min** ✗" in (tmp_path / "s" / "wenzhou-521.md").read_text(encoding="utf-8")
     assert (out / "wenzhou-521.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert script.main(argv) == 2 and "--force" in capsys.readouterr().err  # no silent overwrite
     assert script.main(argv + ["--force", "--strict"]) == 1

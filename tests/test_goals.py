@@ -42,7 +42,7 @@ def target(report, tier_id, target_id):
 
 @pytest.fixture(scope="module")
 def report_2021(tiny):
-    return check_goal(load_goal(TINY_GOAL), tiny.as_of(2021))
+    return check_goal(load_goal(TINY_GOAL), tiny.as_of(2021), method="static")
 
 
 # --------------------------------------------------------------------------- met, missed, quantifiers
@@ -59,7 +59,7 @@ def test_met_target_has_time_margin_and_route(report_2021):
 
 @pytest.mark.parametrize("year, gamma_minutes", [(2016, 56.0), (2021, 50.0)])
 def test_gamma_time_follows_the_published_time(tiny, year, gamma_minutes):
-    report = check_goal(TINY_GOAL, tiny.as_of(year))
+    report = check_goal(TINY_GOAL, tiny.as_of(year), method="static")
     assert target(report, "1h", "gamma").minutes == pytest.approx(gamma_minutes)
     assert target(report, "45min", "core").minutes == pytest.approx(gamma_minutes)
 
@@ -88,7 +88,7 @@ quantifier = "share"
 share = {share}
 """,
     )
-    t = check_goal(path, tiny.as_of(2021)).tiers[0].targets[0]
+    t = check_goal(path, tiny.as_of(2021), method="static").tiers[0].targets[0]
     assert t.minutes == pytest.approx(minutes) and t.met is met
 
 
@@ -116,9 +116,9 @@ group = "core"
 quantifier = "all"
 """,
     )
-    t = check_goal(path, tiny.as_of(2021)).tiers[0].targets[0]
+    t = check_goal(path, tiny.as_of(2021), method="static").tiers[0].targets[0]
     assert len(t.pairs) == 6  # 3 members, ordered pairs, no self-pairs
-    tt = travel_times(tiny.as_of(2021))
+    tt = travel_times(tiny.as_of(2021), method="static")
     worst = max(tt.get(p.origin, p.destination) for p in t.pairs)
     assert t.minutes == pytest.approx(worst)
 
@@ -128,11 +128,12 @@ quantifier = "all"
 
 def test_report_agrees_with_travel_times_and_routes(tiny, report_2021):
     net = tiny.as_of(2021)
-    tt = travel_times(net)
+    tt = travel_times(net, method="static")
     for tier in report_2021.tiers:
         for t in tier.targets:
             for p in t.pairs:
                 assert p.minutes == pytest.approx(tt.get(p.origin, p.destination))
+                assert p.typical_minutes is None  # the static method has no departures
             if t.route:
                 route = tt.route(t.origin, t.destination)
                 assert [leg["from"] for leg in t.route["legs"]] == [leg.from_id for leg in route.legs]
@@ -156,7 +157,7 @@ within_minutes = 30
 place = "beta"
 """,
     )
-    t = check_goal(path, tiny.as_of(2021)).tiers[0].targets[0]
+    t = check_goal(path, tiny.as_of(2021), method="static").tiers[0].targets[0]
     assert t.minutes == pytest.approx(20.0 + 20.0)
     assert t.route["stations"][:2] == ["alpha_central", "alpha_east"]
     assert not t.met and t.bottleneck["minutes_to_cut"] == pytest.approx(10.0)
@@ -177,7 +178,7 @@ place = "beta"
 """,
     )
     with pytest.raises(GoalError, match="line 9.*did you mean 'alpha_central'"):
-        check_goal(path, tiny)
+        check_goal(path, tiny, method="static")
 
 
 # --------------------------------------------------------------------------- bottleneck and multimodal
@@ -204,7 +205,7 @@ within_minutes = 120
 place = "delta"
 """,
     )
-    t = check_goal(path, tiny.as_of(2021)).tiers[0].targets[0]
+    t = check_goal(path, tiny.as_of(2021), method="static").tiers[0].targets[0]
     assert math.isinf(t.minutes) and not t.met  # no rail to Delta
     assert t.multimodal["minutes"] == pytest.approx(160.0)  # README: 25 + 115 + 20
     assert t.multimodal["uses_air"] and t.multimodal["air_wins"]
@@ -213,8 +214,8 @@ place = "delta"
 
 def test_scenario_changes_the_answer_and_not_the_network(tiny):
     net = tiny.as_of(2021)
-    before = check_goal(TINY_GOAL, net)
-    after = check_goal(TINY_GOAL, load_scenario(GOALS / "tiny-everything.toml").apply(net))
+    before = check_goal(TINY_GOAL, net, method="static")
+    after = check_goal(TINY_GOAL, load_scenario(GOALS / "tiny-everything.toml").apply(net), method="static")
     assert math.isinf(target(before, "45min", "epsilon").minutes)
     assert target(after, "45min", "epsilon").minutes == pytest.approx(60.0)  # new line l4
     assert after.scenarios == ("tiny-everything",)
@@ -239,7 +240,8 @@ def test_frame_and_markdown(report_2021):
     assert len(frame) == sum(len(t.targets) for t in report_2021.tiers)
     assert set(frame["met"]) == {True, False}
     md = report_2021.to_markdown()
-    assert "| target | time | met |" in md and "misses by 5 min" in md
+    assert "| target | time | typical | met |" in md and "misses by 5 min" in md
+    assert "Times: static method" in md
 
 
 # --------------------------------------------------------------------------- bad input
@@ -262,7 +264,7 @@ quantifier = "all"
 """,
     )
     with pytest.raises(GoalError) as info:
-        check_goal(path, tiny)
+        check_goal(path, tiny, method="static")
     text = str(info.value)
     assert "line 12" in text and "'gamma'" in text  # place = "gama" is on line 12
     assert "line 15" in text and "did you mean 'core'" in text
@@ -332,6 +334,7 @@ def test_bundled_goals_load():
 @pytest.mark.parametrize("name", ["wenzhou-521", "national-123-yrd", "yrd-central-cities", "ningbo-123"])
 def test_bundled_goals_resolve_on_the_bundled_network(yrd, name):
     report = check_goal(name, yrd)
+    assert report.method == "timetable"
     assert report.tiers and all(t.targets for t in report.tiers)
 
 
@@ -344,9 +347,27 @@ def test_wenzhou_521_on_the_bundled_network(yrd):
         for t in tier.targets:
             for p in t.pairs:
                 assert p.minutes == pytest.approx(tt.get(p.origin, p.destination))
+                assert p.typical_minutes >= p.minutes  # a typical departure waits, the fastest does not
             if t.route:
                 # a route starts at a central station of Wenzhou, never a county station (Cangnan, Rui'an)
                 assert t.route["stations"][0] in central
     beijing = next(t for t in report.tiers[2].targets if t.target == "jjj_core")
     assert not beijing.met  # no 5-hour train Wenzhou-Beijing
     assert beijing.multimodal["uses_air"]
+
+
+def test_timetable_report_shows_fastest_and_typical(tiny):
+    report = check_goal(TINY_GOAL, tiny.as_of(2021))
+    assert report.method == "timetable" and report.statistic == "fastest"
+    assert report.window_minutes == (360.0, 960)
+    gamma = target(report, "1h", "gamma")
+    assert gamma.minutes == pytest.approx(56.0)  # alpha_east - beta - gamma on the hourly l1 trains
+    assert gamma.minutes < gamma.typical_minutes < gamma.minutes + 60  # an hourly train: a wait under an hour
+    typical = check_goal(TINY_GOAL, tiny.as_of(2021), statistic="median")
+    assert target(typical, "1h", "gamma").minutes == pytest.approx(gamma.typical_minutes)
+    md = report.to_markdown()
+    assert "judged on the fastest train of the day" in md and "'typical' is the median" in md
+    data = report.to_dict()
+    assert data["method"] == "timetable" and data["tiers"][0]["targets"][0]["typical_minutes"] is not None
+    with pytest.raises(ValueError, match="need method='timetable'"):
+        check_goal(TINY_GOAL, tiny.as_of(2021), method="static", statistic="median")

@@ -31,18 +31,18 @@ def everything(tiny):
 
 
 def test_every_modification_of_the_example_takes_effect(everything):
-    rail = travel_times(everything)
+    rail = travel_times(everything, method="static")
     assert rail.get("alpha", "epsilon") == pytest.approx(60.0)  # add_station + add_line: 200 km at 200
     assert rail.get("alpha_central", "beta") == pytest.approx(30.0)  # set_design_speed: 120 km at 240
     assert rail.get("alpha", "gamma_north") == pytest.approx(55.0)  # set_opening 2020: 50 + 5
-    air = travel_times(everything, modes=("rail", "air"))
+    air = travel_times(everything, modes=("rail", "air"), method="static")
     assert air.get("alpha", "delta") == pytest.approx(30.0 + 50.0 + 15.0)  # add_flight + set_parameter
     assert everything.parameters["airport_departure_minutes"] == 30.0
 
 
 def test_the_baseline_never_changes(tiny, everything):
     base = tiny.as_of(2021)
-    assert math.isinf(travel_times(base).get("alpha", "epsilon"))
+    assert math.isinf(travel_times(base, method="static").get("alpha", "epsilon"))
     assert base.parameters["airport_departure_minutes"] == 40.0
     assert "l4" not in set(base.tables["lines"]["line_id"])
     assert everything.date == base.date
@@ -61,7 +61,7 @@ hypothesis = "test"
     )
     for year in (2016, 2026):
         net = load_scenario(path).apply(tiny.as_of(year))
-        assert travel_times(net).get("beta", "gamma_north") == pytest.approx(36.0 + 5.0)
+        assert travel_times(net, method="static").get("beta", "gamma_north") == pytest.approx(36.0 + 5.0)
     assert "gamma_north" not in set(tiny.as_of(2016).stations["station_id"])
 
 
@@ -98,7 +98,7 @@ hypothesis = "test"
     )
     net = load_scenario(path).apply(tiny)
     assert "gamma_north" not in set(tiny.as_of(2027).stations["station_id"])  # l3 is due 2030
-    assert travel_times(net.as_of(2027)).get("beta", "gamma_north") == pytest.approx(36.0 + 5.0)
+    assert travel_times(net.as_of(2027), method="static").get("beta", "gamma_north") == pytest.approx(36.0 + 5.0)
 
 
 def test_set_design_speed_splits_a_section_at_an_inner_station(tiny, tmp_path):
@@ -184,7 +184,7 @@ hypothesis = "test"
     )
     net = load_scenario(path).apply(tiny.as_of(2021))
     assert "l2" not in set(net.sections["line_id"]) and "l3" not in set(net.tables["lines"]["line_id"])
-    rail = travel_times(net)
+    rail = travel_times(net, method="static")
     assert rail.get("gamma", "epsilon") == pytest.approx(30.0)
     assert rail.get("alpha", "beta") == pytest.approx(15.0)
     assert len(net.flights) == 0
@@ -264,6 +264,6 @@ def test_bundled_scenarios_apply_and_add_service(yrd, name):
 
 def test_wenzhou_fuzhou_hsr_speeds_up_wenzhou_fuzhou(yrd):
     net = load_scenario("wenzhou-fuzhou-hsr").apply(yrd)
-    before = travel_times(yrd, origins=["wenzhou"]).get("wenzhou", "fuzhou")
-    after = travel_times(net, origins=["wenzhou"]).get("wenzhou", "fuzhou")
+    before = travel_times(yrd, origins=["wenzhou"], method="static").get("wenzhou", "fuzhou")
+    after = travel_times(net, origins=["wenzhou"], method="static").get("wenzhou", "fuzhou")
     assert after < before

@@ -182,7 +182,7 @@ def test_marginal_minutes(result):
 
 
 def test_base_reproduces_check_goal(result, sweep_net, goal_path):
-    report = transit.check_goal(transit.load_goal(goal_path), sweep_net)
+    report = transit.check_goal(transit.load_goal(goal_path), sweep_net, method="static")
     base = result.frame[result.frame["combination"] == 0]["minutes"].tolist()
     assert base == [t.minutes for tier in report.tiers for t in tier.targets]
 
@@ -264,8 +264,8 @@ def test_modification_naming_a_missing_line(sweep_net):
 def test_methods(sweep_net, goal_path):
     with pytest.raises(
         ValueError,
-        match=r"^method 'timetable' is not supported by incremental sweeps yet; "
-        r"use method='static'$",
+        match=r"^method 'timetable' is not supported by sweeps: they rank combinations with the static method.*"
+        r"use method='static', then check the combinations you keep with check_goal",
     ):
         sweep(goal_path, sweep_net, PROJECTS, method="timetable")
     with pytest.raises(ValueError, match="method must be one of"):

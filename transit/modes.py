@@ -75,7 +75,7 @@ DEFAULT_MODES: tuple[Mode, ...] = (Mode.RAIL,)
 #: Station to station.
 DEFAULT_MEASURE: Measure = Measure.STATION
 #: The engine :func:`transit.travel_times` uses when none is named.
-DEFAULT_METHOD: Method = Method.STATIC
+DEFAULT_METHOD: Method = Method.TIMETABLE
 
 
 def normalise_modes(modes: str | Iterable[str] | None) -> tuple[Mode, ...]:

@@ -21,11 +21,15 @@ from transit.modes import (
     normalise_method,
 )
 from transit.routing.static import TravelTimes, static_travel_times
+from transit.timetable.travel import TimetableTravelTimes, timetable_travel_times
 
 __all__ = ["travel_times", "ENGINES"]
 
 #: Method -> the engine function that carries it out.
-ENGINES: dict[Method, Callable[..., Any]] = {Method.STATIC: static_travel_times}
+ENGINES: dict[Method, Callable[..., Any]] = {
+    Method.STATIC: static_travel_times,
+    Method.TIMETABLE: timetable_travel_times,
+}
 
 
 def travel_times(
@@ -37,7 +41,7 @@ def travel_times(
     origins: Iterable[str] | None = None,
     destinations: Iterable[str] | None = None,
     **options: Any,
-) -> TravelTimes:
+) -> TravelTimes | TimetableTravelTimes:
     """Fastest travel times between the places of a network on its date.
 
     Parameters

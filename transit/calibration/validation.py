@@ -425,7 +425,7 @@ def validate_timetable(
             obs = obs[obs["station_a"].isin(main) & obs["station_b"].isin(main)].reset_index(drop=True)
     else:
         obs = observed
-    tt = travel_times(net, modes=("rail",), measure="station")
+    tt = travel_times(net, method="static", modes=("rail",), measure="station")
     times = tt.matrix(level="station")
     lp = line_pairs(net)
     km_on = {(r.line_id, r.station_a, r.station_b): r.km for r in lp.itertuples()}

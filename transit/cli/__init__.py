@@ -10,6 +10,8 @@ import argparse
 import sys
 from importlib import import_module
 
+import transit
+from transit.cli._warmup import note_first_compile
 from transit.errors import TransitError
 
 __all__ = ["main", "build_parser", "add_sweep_arguments"]
@@ -23,6 +25,10 @@ COMMANDS = {
     "times": "transit.cli.times",
     "scenario": "transit.cli.scenario",
     "sweep": "transit.cli.sweep",
+    "map": "transit.cli.map",
+    "compare": "transit.cli.compare",
+    "access": "transit.cli.access",
+    "matrix": "transit.cli.matrix",
 }
 
 _EPILOG = """\
@@ -38,6 +44,11 @@ examples:
   transit scenario --list                          the bundled scenarios
   transit scenario all-planned --year 2035         what a scenario changes, checked against the network
   transit sweep wenzhou-521 --projects all-planned which planned lines it takes, and by when
+  transit map Wenzhou --year 2030 --out wenzhou.png  isochrone map (or .pdf .svg .html .geojson .gpkg)
+  transit compare 2016 2030 --out change.csv       accessibility indicators of two years and the change
+  transit compare 2030 2030+wenzhou-fuzhou-hsr --origin Wenzhou --out saved.png
+  transit access --format csv                      accessibility indicators of every city (docs/indicators.md)
+  transit matrix --origins 温州,杭州东站,PVG --out times.xlsx   the travel-time matrix
 
 measures: "station" is best station to best station, in-vehicle plus transfers (as plans and news
 quote times); "door" is city centre to city centre with road access, processing and egress.
@@ -46,14 +57,15 @@ exit status: 0 every tier met / success, 1 a tier missed, 2 bad input.
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``transit`` (sub-commands goal, times, scenario)."""
+    """The argument parser of ``transit`` (goal, times, scenario, sweep, map, compare, access, matrix; --version)."""
     parser = argparse.ArgumentParser(
         prog="transit",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=_EPILOG,
         description="Rail and air travel times and time-circle goals for the Yangtze River Delta.",
     )
-    sub = parser.add_subparsers(dest="command", metavar="{goal,times,scenario,sweep}")
+    parser.add_argument("--version", action="version", version=f"transit {transit.__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="{goal,times,scenario,sweep,map,compare,access,matrix}")
 
     goal = sub.add_parser(
         "goal",
@@ -66,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     goal.add_argument("goal", nargs="?", help="a bundled goal name (see --list) or a path to a goal .toml file")
     goal.add_argument("--list", action="store_true", help="list the bundled goals and exit")
     _add_network_args(goal)
+    _add_method_args(goal)
     goal.add_argument(
         "--format",
         choices=("table", "markdown", "json", "csv"),
@@ -80,11 +93,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="time and route between two places",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=_EPILOG,
-        description="The fastest time and its route between two cities or stations (ids, English or Chinese names).",
+        description="The fastest time and its route between two cities or stations (ids, English or Chinese names); "
+        "with --gtfs FEED, the earliest arrival on a GTFS timetable between two stops, e.g. "
+        "transit times 温州南 杭州东 --gtfs feed.zip --depart 08:00 --window 120 --format json.",
     )
-    times.add_argument("origin", help="city or station, e.g. wenzhou, 温州南, 'Hangzhou East'")
-    times.add_argument("destination", help="city or station")
+    times.add_argument("origin", help="city or station, e.g. wenzhou, 温州南, 'Hangzhou East' (--gtfs: a stop)")
+    times.add_argument("destination", help="city or station (--gtfs: a stop name or id)")
     _add_network_args(times)
+    _add_method_args(times)
     times.add_argument(
         "--measure", choices=("station", "door"), default="station", help="station (default) or door; see below"
     )
@@ -97,6 +113,21 @@ def build_parser() -> argparse.ArgumentParser:
         "温州, not the county station 苍南) or for all its stations",
     )
     times.add_argument("--format", choices=("table", "json"), default="table")
+    times.add_argument(
+        "--gtfs",
+        metavar="FEED",
+        help="route on this GTFS feed (.zip or folder) instead of a network; FROM and TO are stop "
+        "names or stop ids, --date picks the service day",
+    )
+    times.add_argument(
+        "--depart", default="08:00", metavar="HH:MM", help="with --gtfs: when one is ready at FROM (default 08:00)"
+    )
+    times.add_argument(
+        "--window",
+        type=float,
+        metavar="MIN",
+        help="with --gtfs: also the fastest journey, the median and the departures leaving within MIN minutes",
+    )
 
     scen = sub.add_parser(
         "scenario",
@@ -120,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
         "sets that meet each target, the earliest year, each project's minutes saved.",
     )
     add_sweep_arguments(sweep)
+    add_table_commands(sub)
     return parser
 
 
@@ -172,6 +204,23 @@ def add_sweep_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPar
     return parser
 
 
+def _add_method_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--method",
+        choices=("timetable", "static"),
+        default="timetable",
+        help="timetable (default): the service model's trains, changes with real waits; static: the fast "
+        "per-line approximation (no stops between, changes free)",
+    )
+    p.add_argument(
+        "--statistic",
+        choices=("fastest", "median"),
+        default="fastest",
+        help="timetable method: the fastest train of the day (default) or a typical departure (median "
+        "over 06:00-22:00, the wait for the first train included)",
+    )
+
+
 def _add_network_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--network", default="yrd", help="a bundled network name or a network folder (default: yrd)")
     when = p.add_mutually_exclusive_group()
@@ -186,6 +235,115 @@ def _add_network_args(p: argparse.ArgumentParser) -> None:
     )
 
 
+def add_table_commands(sub) -> None:
+    """Add the sub-commands map, compare, access and matrix (each with --out FILE and --force)."""
+    tables = ", ".join(_TABLE_SUFFIXES)
+
+    m = sub.add_parser(
+        "map",
+        help="isochrones from a city: a map, an HTML page or polygon bands",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_EPILOG,
+        description="Door-to-door travel-time bands from a city centre over the region (docs/maps.md). "
+        "Without --out, prints each band's area and the cities it reaches.",
+    )
+    m.add_argument("origin", help="the origin city, e.g. wenzhou, 温州, Wenzhou")
+    _add_network_args(m)
+    _add_modes_measure(m, modes="rail,air", measure="door")
+    m.add_argument(
+        "--bands", default="1,2,3,5", metavar="HOURS", help="upper limits of the bands in hours (default 1,2,3,5)"
+    )
+    m.add_argument("--grid-km", type=float, default=2.0, help="grid cell size in km (default 2)")
+    m.add_argument(
+        "--cumulative", action="store_true", help="polygons: nested areas within each limit instead of disjoint bands"
+    )
+    m.add_argument("--format", choices=("table", "json"), default="table", help="what is printed without --out")
+    _add_out_args(
+        m, f".png, .pdf, .svg (a figure), .html (an offline map page), .geojson, .gpkg (band polygons), {tables}"
+    )
+
+    c = sub.add_parser(
+        "compare",
+        help="accessibility indicators of two years or scenarios, and the change",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_EPILOG,
+        description="Compare two networks, A and B, each a year (2030), a date (2016-03-10), a bundled "
+        "scenario or scenario file (applied to the network at --year/--date), or both joined by + "
+        "(2030+wenzhou-fuzhou-hsr); 'base' is the network at --year/--date. Prints the cities' "
+        "indicators (docs/indicators.md) and their change, largest gains first.",
+    )
+    c.add_argument("a", help="before: YEAR, DATE, SCENARIO, YEAR+SCENARIO or base")
+    c.add_argument("b", help="after: as A")
+    c.add_argument("--network", default="yrd", help="a bundled network name or a network folder (default: yrd)")
+    when = c.add_mutually_exclusive_group()
+    when.add_argument("--year", type=int, help="where A or B is a scenario alone: the base year (default: data date)")
+    when.add_argument("--date", help="where A or B is a scenario alone: the base date (YYYY-MM-DD)")
+    _add_modes_measure(c, modes="rail", measure="door")
+    c.add_argument("--origin", help="the city of the change map (minutes saved from it); needed for a figure --out")
+    c.add_argument("--rows", type=int, default=20, metavar="N", help="cities printed in the terminal (default 20)")
+    c.add_argument("--format", choices=("table", "csv", "json"), default="table", help="what is printed without --out")
+    _add_out_args(c, f"{tables}, .geojson, .gpkg (cities with the change), or .png, .pdf, .svg (change map, --origin)")
+
+    a = sub.add_parser(
+        "access",
+        help="accessibility indicators of every city (WATT, potential, population within)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_EPILOG,
+        description="Accessibility indicators of the cities of a network on a date (transit.accessibility; "
+        "definitions in docs/indicators.md).",
+    )
+    _add_network_args(a)
+    _add_modes_measure(a, modes="rail", measure="door")
+    a.add_argument("--origins", nargs="+", metavar="PLACE", help="rows: a group id or cities (default: every city)")
+    a.add_argument(
+        "--destinations", nargs="+", metavar="PLACE", help="destinations counted: a group id or cities (default all)"
+    )
+    a.add_argument("--within", default="1,2,3", metavar="HOURS", help="population-within thresholds (default 1,2,3)")
+    a.add_argument(
+        "--group",
+        help="the group whose share within 2 h is reported (default yrd_central_27 where the network has it; "
+        "'none' for none)",
+    )
+    a.add_argument("--sort", metavar="COLUMN", help="sort the rows by this column (default city_id)")
+    a.add_argument("--format", choices=("table", "csv", "json"), default="table", help="what is printed without --out")
+    _add_out_args(a, f"{tables}, .geojson, .gpkg (city points with the indicators)")
+
+    x = sub.add_parser(
+        "matrix",
+        help="the travel-time matrix between cities or stations",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_EPILOG,
+        description="Minutes from each origin to each destination (unreachable: empty). Places are "
+        "cities or stations in any form transit understands (wenzhou, 温州, 杭州东站, hangzhoudong, PVG).",
+    )
+    _add_network_args(x)
+    _add_modes_measure(x, modes="rail", measure="station")
+    x.add_argument(
+        "--origins", nargs="+", metavar="PLACE", help="origins, space- or comma-separated (default all cities)"
+    )
+    x.add_argument("--destinations", nargs="+", metavar="PLACE", help="destinations (default every city)")
+    x.add_argument(
+        "--level", choices=("city", "station"), default="city", help="city (default) or station rows and columns"
+    )
+    x.add_argument("--format", choices=("table", "csv", "json"), default="table", help="what is printed without --out")
+    _add_out_args(x, f"{tables} (origins as rows), .geojson, .gpkg (destination points, a column per origin)")
+
+
+_TABLE_SUFFIXES = (".csv", ".xlsx", ".json")
+
+
+def _add_modes_measure(p: argparse.ArgumentParser, *, modes: str, measure: str) -> None:
+    p.add_argument("--modes", default=modes, help=f"rail, air, or rail,air (default {modes})")
+    p.add_argument(
+        "--measure", choices=("station", "door"), default=measure, help=f"station or door (default {measure})"
+    )
+
+
+def _add_out_args(p: argparse.ArgumentParser, kinds: str) -> None:
+    p.add_argument("--out", metavar="FILE", help=f"write to FILE, the format by its suffix: {kinds}")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status (0 ok/met, 1 a tier missed, 2 bad input)."""
     parser = build_parser()
@@ -196,6 +354,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_BAD_INPUT
+    note_first_compile(args.command)
     try:
         return int(import_module(COMMANDS[args.command]).run(args))
     except KeyboardInterrupt:  # pragma: no cover

@@ -12,8 +12,9 @@ from transit.errors import GoalError, Problem
 from transit.goals.bottleneck import find_bottleneck
 from transit.goals.report import GoalReport, PairResult, TargetResult, TierResult
 from transit.goals.resolve import _Resolver
-from transit.goals.routes import _finite, _place_row, place_names, route_to_dict
+from transit.goals.routes import json_minutes, place_names, place_row, route_to_dict
 from transit.goals.spec import Goal, load_goal
+from transit.modes import DEFAULT_METHOD, Method, normalise_method
 from transit.travel import travel_times
 
 
@@ -49,9 +50,19 @@ def evaluate_pairs(
             minutes = timer.minutes(o, d)
             mm = compare.minutes(o, d) if compare is not None else None
             same = same_modes_compare.minutes(o, d) if same_modes_compare is not None else None
-            pairs.append(PairResult(o, d, minutes, bool(minutes <= within_minutes), mm, same))
-    if not pairs:
-        # e.g. origin wenzhou and a group whose only member is wenzhou: nothing to reach
+            pairs.append(PairResult(o, d, minutes, bool(minutes <= within_minutes), mm, same, timer.typical(o, d)))
+
+    def result(
+        minutes: float,
+        met: bool,
+        origin: str,
+        destination: str,
+        route: dict | None = None,
+        bottleneck: dict | None = None,
+        multimodal: dict | None = None,
+        why: str = note,
+    ) -> TargetResult:
+        """This target's result, decided by the pair ``origin`` -> ``destination``."""
         return TargetResult(
             target_id,
             name,
@@ -59,14 +70,27 @@ def evaluate_pairs(
             kind,
             quantifier,
             share,
+            minutes,
+            met,
+            within_minutes,
+            origin,
+            destination,
+            route,
+            tuple(pairs),
+            bottleneck,
+            multimodal,
+            why,
+            timer.typical(origin, destination) if pairs else None,
+        )
+
+    if not pairs:
+        # e.g. origin wenzhou and a group whose only member is wenzhou: nothing to reach
+        return result(
             0.0,
             True,
-            within_minutes,
             origins[0] if origins else "",
             destinations[0] if destinations else "",
-            None,
-            (),
-            note=note or "the origin is the only member",
+            why=note or "the origin is the only member",
         )
     ordered = sorted(pairs, key=lambda p: (p.minutes, p.origin, p.destination))
     if quantifier == "any":
@@ -83,29 +107,12 @@ def evaluate_pairs(
     if not met:
         bottleneck = find_bottleneck(network, route_obj, decide.minutes, within_minutes, timer.modes)
         if len(pairs) > 1:  # say which pair decides
-            a, b = _place_row(network, decide.origin)[0], _place_row(network, decide.destination)[0]
+            a, b = place_row(network, decide.origin)[0], place_row(network, decide.destination)[0]
             bottleneck["summary"] = f"{a} -> {b} decides ({quantifier}); " + bottleneck["summary"]
     multimodal = None
     if compare is not None:
         multimodal = _compare(network, compare, same_modes_compare, decide.origin, decide.destination)
-    return TargetResult(
-        target_id,
-        name,
-        name_zh,
-        kind,
-        quantifier,
-        share,
-        decide.minutes,
-        met,
-        within_minutes,
-        decide.origin,
-        decide.destination,
-        route,
-        tuple(pairs),
-        bottleneck,
-        multimodal,
-        note,
-    )
+    return result(decide.minutes, met, decide.origin, decide.destination, route, bottleneck, multimodal)
 
 
 def _compare(network, cmp, same, o: str, d: str) -> dict:
@@ -116,20 +123,27 @@ def _compare(network, cmp, same, o: str, d: str) -> dict:
     return {
         "modes": list(cmp.modes),
         "measure": cmp.measure,
-        "minutes": _finite(minutes),
-        "same_modes_minutes": _finite(same_minutes),
+        "minutes": json_minutes(minutes),
+        "same_modes_minutes": json_minutes(same_minutes),
         "uses_air": uses_air,
         "air_wins": bool(
             uses_air and math.isfinite(minutes) and (not math.isfinite(same_minutes) or minutes < same_minutes - 0.5)
         ),
         "saves_minutes": (
-            _finite(same_minutes - minutes) if math.isfinite(same_minutes) and math.isfinite(minutes) else None
+            json_minutes(same_minutes - minutes) if math.isfinite(same_minutes) and math.isfinite(minutes) else None
         ),
         "route": route_to_dict(network, route) if route is not None else None,
     }
 
 
-def check_goal(goal: Goal | str | Path, network: Network) -> GoalReport:
+def check_goal(
+    goal: Goal | str | Path,
+    network: Network,
+    *,
+    method: str | Method = DEFAULT_METHOD,
+    statistic: str = "fastest",
+    window: tuple[float, float] | None = None,
+) -> GoalReport:
     """Check a goal against a network: for each tier and target, the best time and whether it is met.
 
     Parameters
@@ -139,6 +153,15 @@ def check_goal(goal: Goal | str | Path, network: Network) -> GoalReport:
     network : transit.Network
         The network to check, already dated (``net.as_of(2030)``) and with any scenario applied
         (``load_scenario("wenzhou-fuzhou-hsr").apply(net)``); the report records its scenarios.
+    method : {"timetable", "static"}
+        The engine (:func:`transit.travel_times`): ``timetable`` (default) routes on the service
+        model's trains; ``static`` is the fast per-line approximation.
+    statistic : {"fastest", "median"}
+        What the goal is judged on with the timetable method: the fastest train of the day
+        (default, as plans quote times) or a typical departure (the median over the departure
+        window, waits for the first train included). The report shows both either way.
+    window : (start_minutes, length_minutes), optional
+        The departure window of the timetable method (default 06:00 for 16 hours).
 
     Returns
     -------
@@ -178,7 +201,13 @@ def check_goal(goal: Goal | str | Path, network: Network) -> GoalReport:
         f"{len(problems)} unknown name(s) in goal file {goal.label or goal.id} for network {net.label!r}",
     )
     all_origins = sorted({o for _tier, tp in plans for _t, origins, _d in tp for o in origins})
-    timers = _Timers(net, all_origins, resolver.station_sets)
+    method_n = normalise_method(method)
+    options: dict = {}
+    if method_n == Method.TIMETABLE:
+        options = {"statistic": statistic} | ({"window": window} if window is not None else {})
+    elif statistic != "fastest" or window is not None:
+        raise ValueError("statistic and window need method='timetable'; the static method has only the fastest time")
+    timers = _Timers(net, all_origins, resolver.station_sets, method_n, options)
     tier_results = []
     for tier, tier_plans in plans:
         modes, measure = goal.tier_modes(tier), goal.tier_measure(tier)
@@ -223,24 +252,42 @@ def check_goal(goal: Goal | str | Path, network: Network) -> GoalReport:
         tiers=tuple(tier_results),
         network_name=net.label,
         place_names=place_names(net),
+        method=str(method_n),
+        statistic=statistic if method_n == Method.TIMETABLE else "fastest",
+        window_minutes=timers.window(),
     )
 
 
 class _Timers:
     """One :class:`PlaceTimer` per (modes, measure), computed when first needed."""
 
-    def __init__(self, network, origins: list[str], station_sets):
+    def __init__(self, network, origins: list[str], station_sets, method: Method = DEFAULT_METHOD, options=None):
         self.network = network
         self.origins = origins
         self.station_sets = station_sets
+        self.method = method
+        self.options = dict(options or {})
         self._cache: dict = {}
 
     def get(self, modes: Iterable[str], measure: str) -> PlaceTimer:
         key = (tuple(sorted(modes)), measure)
         if key not in self._cache:
-            tt = travel_times(self.network, modes=tuple(modes), measure=measure, origins=self.origins)
+            tt = travel_times(
+                self.network,
+                method=self.method,
+                modes=tuple(modes),
+                measure=measure,
+                origins=self.origins,
+                **self.options,
+            )
             self._cache[key] = PlaceTimer(self.network, tt, self.station_sets if measure == "station" else None)
         return self._cache[key]
+
+    def window(self) -> tuple[float, float] | None:
+        """The departure window of the timetable method (None for the static method)."""
+        for timer in self._cache.values():
+            return getattr(timer.tt, "window", None)
+        return None
 
 
 class PlaceTimer:
@@ -258,6 +305,7 @@ class PlaceTimer:
         self.measure = tt.measure
         self.station_sets = station_sets or None
         self._matrix = None
+        self._typical: PlaceTimer | None = None
 
     def _set(self, place: str) -> list[str] | None:
         return None if self.station_sets is None else self.station_sets.get(place)
@@ -288,6 +336,17 @@ class PlaceTimer:
     def minutes(self, a: str, b: str) -> float:
         """Minutes from place ``a`` to place ``b`` (inf when unreachable)."""
         return self._best_pair(a, b)[0]
+
+    def typical(self, a: str, b: str) -> float | None:
+        """A typical departure from ``a`` to ``b``: the median over the departure window, waits for the
+        first train included (timetable method; None for the static method)."""
+        if getattr(self.tt, "method", None) != Method.TIMETABLE:
+            return None
+        if self.tt.statistic == "median":
+            return self.minutes(a, b)
+        if self._typical is None:
+            self._typical = PlaceTimer(self.network, self.tt.with_statistic("median"), self.station_sets)
+        return self._typical.minutes(a, b)
 
     def route(self, a: str, b: str):
         """The :class:`~transit.routing.Route` of the fastest journey from ``a`` to ``b``."""

@@ -10,15 +10,16 @@ How the bottleneck of a missed target is found: :mod:`transit.goals.bottleneck`.
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
 
 from transit.goals.bottleneck import BENCHMARK_SPEED_KMH
-from transit.goals.routes import _finite
+from transit.goals.routes import json_minutes
 
-__all__ = ["GoalReport", "TierResult", "TargetResult", "PairResult", "format_minutes"]
+__all__ = ["GoalReport", "TierResult", "TargetResult", "PairResult", "format_minutes", "format_table"]
 
 
 def format_minutes(minutes: float | None) -> str:
@@ -39,6 +40,7 @@ class PairResult:
     met: bool
     multimodal_minutes: float | None = None
     same_modes_door_minutes: float | None = None
+    typical_minutes: float | None = None
 
     @property
     def air_wins(self) -> bool:
@@ -52,10 +54,11 @@ class PairResult:
         return {
             "origin": self.origin,
             "destination": self.destination,
-            "minutes": _finite(self.minutes),
+            "minutes": json_minutes(self.minutes),
             "met": self.met,
-            "multimodal_minutes": _finite(self.multimodal_minutes),
-            "same_modes_door_minutes": _finite(self.same_modes_door_minutes),
+            "multimodal_minutes": json_minutes(self.multimodal_minutes),
+            "same_modes_door_minutes": json_minutes(self.same_modes_door_minutes),
+            "typical_minutes": json_minutes(self.typical_minutes),
         }
 
 
@@ -85,6 +88,7 @@ class TargetResult:
     bottleneck: dict | None = None
     multimodal: dict | None = None
     note: str = ""
+    typical_minutes: float | None = None
 
     @property
     def margin_minutes(self) -> float:
@@ -102,9 +106,10 @@ class TargetResult:
             "kind": self.kind,
             "quantifier": self.quantifier,
             "share": self.share,
-            "minutes": _finite(self.minutes),
+            "minutes": json_minutes(self.minutes),
+            "typical_minutes": json_minutes(self.typical_minutes),
             "met": self.met,
-            "margin_minutes": _finite(self.margin_minutes),
+            "margin_minutes": json_minutes(self.margin_minutes),
             "origin": self.origin,
             "destination": self.destination,
             "pairs_met": self.pairs_met,
@@ -162,6 +167,9 @@ class GoalReport:
     tiers: tuple[TierResult, ...]
     network_name: str = ""
     place_names: dict = field(default_factory=dict, repr=False, compare=False)
+    method: str = "static"
+    statistic: str = "fastest"
+    window_minutes: tuple[float, float] | None = None
 
     @property
     def met(self) -> bool:
@@ -176,6 +184,9 @@ class GoalReport:
             "network": self.network_name,
             "as_of": self.as_of.isoformat(),
             "scenarios": list(self.scenarios),
+            "method": self.method,
+            "statistic": self.statistic,
+            "window_minutes": list(self.window_minutes) if self.window_minutes else None,
             "met": self.met,
             "origin": g.origin,
             "source": dict(g.source),
@@ -200,6 +211,7 @@ class GoalReport:
                         "origin": t.origin,
                         "destination": t.destination,
                         "minutes": t.minutes,
+                        "typical_minutes": math.nan if t.typical_minutes is None else t.typical_minutes,
                         "met": t.met,
                         "margin_minutes": t.margin_minutes,
                         "pairs_met": t.pairs_met,
@@ -224,12 +236,37 @@ class GoalReport:
         zh = f" ({g.name_zh})" if g.name_zh else ""
         return f"{g.name}{zh}: as of {self.as_of.isoformat()}{scen}"
 
-    ACCURACY_NOTE = (
-        "Accuracy: modelled rail times were validated against the real national timetable of "
-        "2016-03-10 (docs/validation.md: about 5 % median error, 9 in 10 pairs within 15 %); "
-        "they run optimistic through the Hangzhou hub, where every train stops, so read a margin "
-        "under about 15 % of the limit as too close to call."
-    )
+    ACCURACY_NOTES = {
+        "timetable": (
+            "Accuracy: times come from the service model's trains (docs/service_model.md). Against the real "
+            "2016 timetable, with whole corridors held out of the fit, the fastest journeys were about 10 % "
+            "off in the median and two in three within 15 %, direct and changing journeys alike "
+            "(docs/validation.md); read a margin under about 10 % of the limit as too close to call."
+        ),
+        "static": (
+            "Accuracy: the static method joins every pair of stations of a line as if a train ran non-stop "
+            "and lets changes cost nothing; it runs optimistic, most on long trips and trips with a change "
+            "(docs/validation.md). Use it to rank options fast, not to judge a goal."
+        ),
+    }
+
+    @property
+    def accuracy_note(self) -> str:
+        """What the times can be trusted for, by method."""
+        return self.ACCURACY_NOTES.get(self.method, self.ACCURACY_NOTES["static"])
+
+    def method_text(self) -> str:
+        """How the times were made, in a sentence."""
+        if self.method != "timetable":
+            return "Times: static method (per-line graph with the running-time model, a fast approximation)."
+        start, length = self.window_minutes or (360.0, 960.0)
+        h0, m0 = divmod(int(start), 60)
+        h1, m1 = divmod(int(start + length), 60)
+        judged = "the fastest train of the day" if self.statistic == "fastest" else f"the {self.statistic} departure"
+        return (
+            f"Times: timetable method (the service model's trains, departures {h0:02d}:{m0:02d}-{h1:02d}:{m1:02d}); "
+            f"judged on {judged}; 'typical' is the median over the window, the wait for the first train included."
+        )
 
     def to_markdown(self) -> str:
         """A markdown report: a summary table per tier, then the routes and what holds each miss back."""
@@ -250,8 +287,10 @@ class GoalReport:
             if tier.interpretation:
                 out.append(f"_{' '.join(tier.interpretation.split())}_")
                 out.append("")
-            out.append("| target | time | met | margin | route | door to door, same modes | door to door, with air |")
-            out.append("|---|---:|:---:|---:|---|---:|---:|")
+            out.append(
+                "| target | time | typical | met | margin | route | door to door, same modes | door to door, with air |"
+            )
+            out.append("|---|---:|---:|:---:|---:|---|---:|---:|")
             for t in tier.targets:
                 label = f"{t.name} {t.name_zh}".strip()
                 if len(t.pairs) > 1:
@@ -264,7 +303,8 @@ class GoalReport:
                 if mm.get("air_wins"):
                     mm_text += " (air faster)"
                 out.append(
-                    f"| {label} | {format_minutes(t.minutes)} | {'yes' if t.met else '**no**'} | "
+                    f"| {label} | {format_minutes(t.minutes)} | {format_minutes(t.typical_minutes)} | "
+                    f"{'yes' if t.met else '**no**'} | "
                     f"{_margin(t)} | {(t.route or {}).get('summary', '')} | "
                     f"{format_minutes(mm.get('same_modes_minutes'))} | {mm_text} |"
                 )
@@ -289,19 +329,30 @@ class GoalReport:
             f"{BENCHMARK_SPEED_KMH:g} km/h straight-line run (see docs/goals.md)."
         )
         out.append("")
-        out.append(self.ACCURACY_NOTE)
+        out.append(self.method_text())
+        out.append("")
+        out.append(self.accuracy_note)
         return "\n".join(out) + "\n"
 
-    def to_text(self) -> str:
-        """A terminal table, one row per target, then what holds each miss back."""
-        out = [self._title(), "=" * min(100, len(self._title()))]
+    def to_text(self, width: int | None = None) -> str:
+        """A terminal table, one row per target, then what holds each miss back.
+
+        Parameters
+        ----------
+        width : int, optional
+            The terminal's width in columns (``shutil.get_terminal_size().columns``): each table then
+            leaves out the door comparison, then the route, and cuts long names, until its lines fit,
+            saying which columns it left out; the notes are wrapped. None (default): everything, as in
+            a file.
+        """
+        out = [*_wrap(self._title(), width), "=" * min(100, len(self._title()), width or 100)]
         for tier in self.tiers:
             out.append("")
             out.append(
                 f"{tier.name} tier: within {tier.within_minutes:g} min "
                 f"({'+'.join(tier.modes)}, {tier.measure} measure) -> {'MET' if tier.met else 'MISSED'}"
             )
-            rows = [("target", "time", "met", "margin", "via", "door: same modes / with air")]
+            rows = [("target", "time", "typical", "met", "margin", "via", "door: same modes / with air")]
             for t in tier.targets:
                 label = t.name if not t.name_zh else f"{t.name} {t.name_zh}"
                 if len(t.pairs) > 1:
@@ -316,19 +367,30 @@ class GoalReport:
                     (
                         label,
                         format_minutes(t.minutes),
+                        format_minutes(t.typical_minutes),
                         "yes" if t.met else "NO",
                         _margin(t),
                         (t.route or {}).get("summary", ""),
                         mm_text,
                     )
                 )
-            out.extend(_table(rows))
+            lines, dropped = format_table(rows, width=width, drop_order=(6, 5, 2), shrink={5: 24, 0: 16})
+            out.extend(lines)
+            if dropped:
+                out.extend(
+                    _wrap(
+                        f"  (left out to fit {width} columns: {'; '.join(dropped)}; "
+                        "the markdown report and --format json have them)",
+                        width,
+                    )
+                )
             for t in tier.targets:
                 if not t.met and t.bottleneck:
-                    out.append(f"  ! {t.name}: {t.bottleneck.get('summary', '')}")
+                    out.extend(_wrap(f"  ! {t.name}: {t.bottleneck.get('summary', '')}", width, indent="    "))
         out.append("")
         out.append(f"Overall: {'every tier met' if self.met else 'not met'}.")
-        out.append(self.ACCURACY_NOTE)
+        out.extend(_wrap(self.method_text(), width))
+        out.extend(_wrap(self.accuracy_note, width))
         return "\n".join(out) + "\n"
 
     def __str__(self) -> str:
@@ -361,15 +423,104 @@ def _margin(t: TargetResult) -> str:
     return f"+{m:.0f} min" if m >= 0 else f"{m:.0f} min"
 
 
-def _table(rows: list[tuple[str, ...]], max_width: int = 60) -> list[str]:
-    rows = [tuple(c if len(c) <= max_width else c[: max_width - 1] + "~" for c in r) for r in rows]
-    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+def format_table(
+    rows: list[tuple[str, ...]],
+    *,
+    width: int | None = None,
+    drop_order: tuple[int, ...] = (),
+    shrink: dict[int, int] | None = None,
+    max_cell: int = 60,
+) -> tuple[list[str], list[str]]:
+    """A text table (first row the header) that fits ``width`` terminal columns.
+
+    Parameters
+    ----------
+    rows : list of tuples of str
+        The header, then the rows.
+    width : int, optional
+        The terminal's width; None: no limit.
+    drop_order : tuple of int
+        Columns that may be left out, first to go first. A column that may also shrink (``shrink``) is
+        cut to its minimum before it is left out.
+    shrink : dict, optional
+        Column -> the narrowest it may be cut to (long cells end in ``~``).
+    max_cell : int
+        No cell is wider than this, whatever the width.
+
+    Returns
+    -------
+    lines : list of str
+    dropped : list of str
+        The headers of the columns left out.
+
+    Examples
+    --------
+    >>> lines, dropped = format_table([("a", "b"), ("1", "a long cell")], width=8, drop_order=(1,))
+    >>> lines, dropped
+    (['  a', '  -', '  1'], ['b'])
+    """
+    shrink = dict(shrink or {})
+    rows = [tuple(_cut(c, max_cell) for c in r) for r in rows]
+    keep = list(range(len(rows[0]))) if rows else []
+    widths = {i: max(_width(r[i]) for r in rows) for i in keep}
+
+    def total() -> int:
+        return 2 + sum(widths[i] for i in keep) + 2 * max(len(keep) - 1, 0)
+
+    def fit(i: int) -> None:
+        if i in shrink and width is not None and total() > width:
+            widths[i] = max(shrink[i], _width(rows[0][i]), widths[i] - (total() - width))
+
+    dropped: list[str] = []
+    if width is not None:
+        for i in drop_order:
+            if total() <= width:
+                break
+            fit(i)
+            if total() > width and len(keep) > 1:
+                keep.remove(i)
+                dropped.append(rows[0][i])
+        for i in sorted(shrink):
+            if i in keep:
+                fit(i)
     lines = []
     for k, r in enumerate(rows):
-        lines.append("  " + "  ".join(c + " " * (widths[i] - _width(c)) for i, c in enumerate(r)).rstrip())
+        cells = [_cut(r[i], widths[i]) for i in keep]
+        lines.append("  " + "  ".join(c + " " * (widths[i] - _width(c)) for i, c in zip(keep, cells)).rstrip())
         if k == 0:
-            lines.append("  " + "  ".join("-" * w for w in widths))
-    return lines
+            lines.append("  " + "  ".join("-" * widths[i] for i in keep))
+    return lines, dropped
+
+
+def _table(rows: list[tuple[str, ...]], max_width: int = 60) -> list[str]:
+    return format_table(rows, max_cell=max_width)[0]
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` display columns, ending in ``~`` when cut."""
+    if _width(text) <= limit:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = _width(ch)
+        if used + w > limit - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "~"
+
+
+def _wrap(text: str, width: int | None, indent: str = "") -> list[str]:
+    """``text`` as lines of at most ``width`` columns (one line when ``width`` is None)."""
+    if width is None or _width(text) <= width:
+        return [text]
+    lead = text[: len(text) - len(text.lstrip())]
+    chars = max(width, 20)
+    while True:  # textwrap counts characters; a CJK character takes two columns
+        lines = textwrap.wrap(text, width=chars, subsequent_indent=indent or lead) or [text]
+        if chars <= 20 or max(_width(line) for line in lines) <= width:
+            return lines
+        chars -= 2
 
 
 def _width(text: str) -> int:

@@ -61,6 +61,7 @@ __all__ = [
     "Modification",
     "load_scenario",
     "list_scenarios",
+    "parse_modification",
     "apply_scenarios",
     "scenarios_dir",
     "MODIFICATION_TYPES",
@@ -90,7 +91,13 @@ MODIFICATION_TYPES: dict[str, tuple[set[str], set[str]]] = {
     "cut_flight": ({"from", "to"}, {"from_date"}),
     "add_published_time": ({"from", "to", "minutes", "valid_from"}, {"train"}),
     "set_parameter": ({"table", "key", "value"}, set()),
+    "add_service": (
+        {"stops", "trains_per_day"},
+        {"line", "service_id", "both_directions", "first_departure", "last_departure"},
+    ),
 }
+#: The tables of network.toml that ``set_parameter`` may change.
+PARAMETER_TABLES = ("parameters", "running_time", "service", "service.frequency", "service.calls", "service.running")
 _NEEDS_WHEN = {"set_opening", "add_line", "extend_line", "open_all"}
 _WHEN_KEYS = ("year", "date", "on_network_date")
 
@@ -166,7 +173,14 @@ class Scenario:
             )
         except NetworkDataError as exc:
             probs = [
-                Problem(self.label, None, p.column, p.value, f"after applying the scenario, {p}") for p in exc.problems
+                Problem(
+                    self.label,
+                    _value_line(self.text, p.column, p.value),
+                    p.column,
+                    p.value,
+                    f"after applying the scenario, {p}",
+                )
+                for p in exc.problems
             ]
             raise_problems(
                 ScenarioError,
@@ -174,6 +188,17 @@ class Scenario:
                 f"scenario {self.id!r} leaves network {network.label!r} inconsistent: {len(probs)} problem(s)",
             )
             raise  # pragma: no cover - raise_problems raised
+
+
+def _value_line(text: str, key: str | None, value: str | None) -> int | None:
+    """The line of the scenario file that sets ``key`` to ``value`` (``valid_to = 2019-01-01``), or None."""
+    if not key or value is None:
+        return None
+    for k, line in enumerate(text.splitlines(), start=1):
+        name, eq, rest = line.partition("=")
+        if eq and name.strip().strip("\"'") == key and value in rest:
+            return k
+    return None
 
 
 def list_scenarios(folder: Path | None = None) -> list[tuple[str, str, Path]]:
@@ -236,7 +261,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         )
     else:
         for i, m in enumerate(mods_raw):
-            mod = _parse_modification(src, m, i, problems)
+            mod = parse_modification(src, m, i, problems)
             if mod is not None:
                 mods.append(mod)
     raise_problems(ScenarioError, problems, f"{len(problems)} problem(s) in scenario file {src.label}")
@@ -252,7 +277,28 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     )
 
 
-def _parse_modification(src: TomlSource, m: object, i: int, problems: list[Problem]) -> Modification | None:
+def parse_modification(src: TomlSource, m: object, i: int, problems: list[Problem]) -> Modification | None:
+    """Check one ``[[modification]]`` table and make it a :class:`Modification`.
+
+    Used for scenario files and for the projects of a sweep, so that both accept the same
+    modifications with the same messages.
+
+    Parameters
+    ----------
+    src : TomlSource
+        The file (or the inline source) the table comes from, for the line numbers of problems.
+    m : object
+        The table as read; anything else than a dict is a problem.
+    i : int
+        Its position among the file's ``[[modification]]`` tables (0-based).
+    problems : list of Problem
+        Every problem found is appended here (nothing is raised).
+
+    Returns
+    -------
+    Modification or None
+        None when the table has a problem.
+    """
     line = src.array_line((("modification", i),))
     where = f"modification {i + 1}"
     if not isinstance(m, dict):
@@ -307,7 +353,7 @@ def _parse_modification(src: TomlSource, m: object, i: int, problems: list[Probl
     if "year" in m and not (
         isinstance(m["year"], int) and not isinstance(m["year"], bool) and 1950 <= m["year"] <= 2100
     ):
-        bad("year", "must be a year such as 2030")
+        bad("year", "must be a year from 1950 to 2100, a number without quotes: year = 2030")
     for key in ("date", "valid_from", "valid_to", "opened", "from_date"):
         if key in m and not isinstance(m[key], date):
             bad(key, "must be a TOML date without quotes, e.g. 2030-06-30")
@@ -320,7 +366,9 @@ def _parse_modification(src: TomlSource, m: object, i: int, problems: list[Probl
         ("minutes", 1, 3000),
     ):
         if key in m and (isinstance(m[key], bool) or not isinstance(m[key], (int, float)) or not low <= m[key] <= high):
-            bad(key, f"must be a number from {low} to {high}")
+            swapped = key == "lat" and all(isinstance(m.get(k), (int, float)) for k in ("lat", "lon"))
+            swapped = swapped and abs(m["lat"]) <= 180 and abs(m["lon"]) <= 90
+            bad(key, f"must be a number from {low} to {high}" + ("; lat and lon look swapped" if swapped else ""))
     if "stations" in m:
         st = m["stations"]
         if not (isinstance(st, list) and st and all(isinstance(s, str) and s for s in st)):
@@ -347,8 +395,20 @@ def _parse_modification(src: TomlSource, m: object, i: int, problems: list[Probl
         bad("kind", "must be 'rail' or 'airport'")
     if "basis" in m and m["basis"] not in ("schedule", "estimate"):
         bad("basis", "must be 'schedule' or 'estimate'")
-    if "table" in m and m["table"] not in ("parameters", "running_time"):
-        bad("table", "must be 'parameters' or 'running_time' (the tables of network.toml)")
+    if "table" in m and m["table"] not in PARAMETER_TABLES:
+        bad("table", f"must be one of {', '.join(PARAMETER_TABLES)} (the tables of network.toml)")
+    if mtype == "add_service":
+        st = m.get("stops")
+        if not (isinstance(st, list) and len(st) >= 2 and all(isinstance(x, str) and x for x in st)):
+            bad("stops", "must be a list of at least two station ids, the stations the trains call at in order")
+        n = m.get("trains_per_day")
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 200:
+            bad("trains_per_day", "must be a whole number of trains a day each way, from 1 to 200")
+        for key in ("first_departure", "last_departure"):
+            if key in m and not _is_hhmm(m[key]):
+                bad(key, 'must be a time of day as "HH:MM" (e.g. "07:00")')
+        if "both_directions" in m and not isinstance(m["both_directions"], bool):
+            bad("both_directions", "must be true or false")
     if mtype == "set_parameter" and "value" in m and not isinstance(m["value"], (int, float, str, bool)):
         bad("value", "must be a number, text or true/false")
     if len(problems) > n_before:
@@ -419,9 +479,10 @@ class _Here:
     def known(self, key: str, value: str, known: Sequence[str], what: str) -> bool:
         if value in known:
             return True
-        hint = did_you_mean(value, known, n=3)
-        hint = f"; {hint}" if hint else ""
-        self(key, value, f"unknown {what}{hint}")
+        names = sorted(set(known))
+        listed = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+        hint = did_you_mean(value, known, n=3, otherwise=f"known: {listed}" if names else "there is none")
+        self(key, value, f"unknown {what}; {hint}")
         return False
 
 
@@ -777,9 +838,45 @@ def _m_add_published_time(state: _State, mod: Modification, here: _Here) -> None
     )
 
 
+def _is_hhmm(value: object) -> bool:
+    """Whether ``value`` is a time of day written ``"HH:MM"`` (00:00 to 23:59)."""
+    if not isinstance(value, str) or len(value.split(":")) != 2:
+        return False
+    h, m = value.split(":")
+    return h.isdigit() and m.isdigit() and 0 <= int(h) <= 23 and 0 <= int(m) <= 59
+
+
+def _minutes_of_day(value: str) -> float:
+    h, m = value.split(":")
+    return 60.0 * int(h) + int(m)
+
+
+def _m_add_service(state: _State, mod: Modification, here: _Here) -> None:
+    v = mod.values
+    st = state.tables["stations"]
+    rail = list(st.loc[st["kind"] == "rail", "station_id"])
+    ok = all([here.known("stops", s, rail, "rail station") for s in v["stops"]])
+    if v.get("line") is not None:
+        ok = here.known("line", v["line"], list(state.tables["lines"]["line_id"]), "line") and ok
+    if not ok:
+        return
+    service = {"stops": list(v["stops"]), "trains_per_day": int(v["trains_per_day"]), "source": mod.reason()}
+    for key in ("line", "both_directions"):
+        if key in v:
+            service[key] = v[key]
+    if "service_id" in v:
+        service["route_id"] = str(v["service_id"])
+    for key in ("first_departure", "last_departure"):
+        if key in v:
+            service[f"{key}_minutes"] = _minutes_of_day(v[key])
+    state.meta.setdefault("scenario_services", []).append(service)
+
+
 def _m_set_parameter(state: _State, mod: Modification, here: _Here) -> None:
     v = mod.values
-    table = state.meta.setdefault(v["table"], {})
+    table = state.meta
+    for part in v["table"].split("."):
+        table = table.setdefault(part, {})
     if v["key"] not in table:
         here.known("key", v["key"], sorted(table), f"key of [{v['table']}] in network.toml")
         return
@@ -807,4 +904,5 @@ _APPLY: dict[str, Callable[[_State, Modification, _Here], None]] = {
     "cut_flight": _m_cut_flight,
     "add_published_time": _m_add_published_time,
     "set_parameter": _m_set_parameter,
+    "add_service": _m_add_service,
 }

@@ -41,7 +41,7 @@ import pandas as pd
 import transit
 from transit.errors import ScenarioError, SweepError
 from transit.modes import normalise_measure, normalise_modes
-from transit.routing.graph import _rail_edges
+from transit.routing.graph import rail_edges
 from transit.sweep import _kernels
 
 __all__ = [
@@ -93,7 +93,7 @@ class GoalPlan:
 
 def goal_plan(goal, base_net) -> GoalPlan:
     """Check ``goal`` on ``base_net`` and keep what a sweep needs of each target."""
-    report = transit.check_goal(goal, base_net)
+    report = transit.check_goal(goal, base_net, method="static")
     tiers, within, targets, quants, shares, pairs, modes, measures, minutes = ([] for _ in range(9))
     for tier in report.tiers:
         for t in tier.targets:
@@ -181,7 +181,9 @@ def naive_minutes(model: NaiveModel, combos: np.ndarray) -> np.ndarray:
     """Minutes of every target for each combination: a scenario apply and a full check_goal each."""
     out = np.empty((len(combos), model.plan.n_targets))
     for i, c in enumerate(combos):
-        report = transit.check_goal(model.goal, apply_combination(model.base_net, model.projects, int(c)))
+        report = transit.check_goal(
+            model.goal, apply_combination(model.base_net, model.projects, int(c)), method="static"
+        )
         out[i] = [t.minutes for tier in report.tiers for t in tier.targets]
     return out
 
@@ -310,7 +312,7 @@ def _key_edges(net, rail: bool, air: bool) -> dict[str, dict[tuple[str, str], fl
             d[(a, b)] = minutes
 
     if rail:
-        _rail_edges(net, add)
+        rail_edges(net, add)
         pair_keys: dict[tuple[str, str], list[str]] = {}
         for key, d in out.items():
             for ab in d:
@@ -546,7 +548,7 @@ def _standing_for(
     mine = stations[(stations["city_id"] == city) & stations["station_id"].isin(served)]
     if plan.city_stations == "all" or mine.empty:
         return sorted(mine["station_id"])
-    return sorted(mine.loc[base_net._central_mask(city, mine), "station_id"])
+    return sorted(mine.loc[base_net.central_mask(city, mine), "station_id"])
 
 
 # --------------------------------------------------------------------------- evaluating a chunk

@@ -156,7 +156,11 @@ def sweep(
     t0 = time.perf_counter()
     m = normalise_method(method)
     if m != Method.STATIC:
-        raise ValueError(f"method {str(m)!r} is not supported by incremental sweeps yet; use method='static'")
+        raise ValueError(
+            f"method {str(m)!r} is not supported by sweeps: they rank combinations with the static method "
+            "(the timetable method writes and routes a day of trains per combination, about 1 s each); use "
+            "method='static', then check the combinations you keep with check_goal or transit goal --scenario"
+        )
     own_client = None
     if client is None and scheduler is not None and str(scheduler) not in LOCAL_SCHEDULERS:
         own_client = _connect(str(scheduler))  # before any work: an unreachable address fails at once

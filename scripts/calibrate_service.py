@@ -1,0 +1,173 @@
+"""Calibrate the service model on the real timetable of 2016-03-10 and measure it out of sample.
+
+Planning question: which rules for the day's trains (where they run, how often, where they stop,
+how fast they run between stops) reproduce the fastest real journeys of 2016, with and without a
+change, for corridors the fit never saw?
+
+Method (docs/service_model.md, docs/validation.md):
+
+1. the network as of 2016-03-10 and the real trains of that day (matched by 12306 station name);
+2. the rules fitted on the real trains (transit.calibration.service_fit): call-share regression,
+   start-to-stop running, dwell, the gravity frequency of through routes; then the call level and
+   the pattern correlation chosen on a grid against the fastest journeys of the training pairs
+   (transit.calibration.service_validation.calibrate_service);
+3. ``--folds K``: whole corridors held out, K folds of lines; for each fold everything is fitted
+   without its lines and measured on the pairs with a station only those lines serve;
+4. published fastest times of other years (networks/<name>/published_times.csv), never used by the
+   service model, measured on the network of their date;
+5. ``--write`` replaces the fitted keys of ``[service.frequency]``, ``[service.calls]`` and
+   ``[service.running]`` in network.toml (the structural keys stay); ``--out FILE`` writes the report.
+
+Usage::
+
+    python scripts/calibrate_service.py [--network yrd] [--timetable PATH] [--folds 4]
+                                        [--out report.md [--force]] [--write]
+
+Needs the timetable workbook (``$TRANSIT_SHARED_DATA`` or ``../shared``); exits 2 without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+import transit
+from transit.calibration.service_fit import service_toml
+from transit.calibration.service_validation import (
+    calibrate_service,
+    cross_validate,
+    error_table,
+    pair_errors,
+    published_errors,
+    real_fastest_pairs,
+    static_pair_errors,
+)
+from transit.timetable.service import synthesise_timetable
+from transit.timetable.workbook import TIMETABLE_DATE, load_workbook
+
+#: The fitted sub-tables of ``[service]`` that ``--write`` replaces.
+FITTED_TABLES = ("service.frequency", "service.calls", "service.running")
+
+
+def replace_tables(toml_text: str, new_tables: str) -> str:
+    """``toml_text`` with each ``[service.*]`` table of ``new_tables`` put in place of the old one.
+
+    Raises
+    ------
+    KeyError
+        When network.toml lacks one of the tables (add the ``[service]`` tables first).
+    """
+    blocks = re.split(r"(?m)^(?=\[)", new_tables.strip() + "\n")
+    out = toml_text
+    for block in blocks:
+        if not block.strip():
+            continue
+        name = block[1 : block.index("]")]
+        pattern = re.compile(rf"(?ms)^\[{re.escape(name)}\]\n.*?(?=^\[|\Z)")
+        if not pattern.search(out):
+            raise KeyError(f"network.toml has no [{name}] table to replace; add it first (docs/service_model.md)")
+        out = pattern.sub(lambda _m, b=block: b.rstrip("\n") + "\n\n", out, count=1)
+    return out.rstrip("\n") + "\n"
+
+
+def markdown(frame: pd.DataFrame) -> str:
+    """A small DataFrame as a markdown table (index as the first column)."""
+    cols = [frame.index.name or ""] + [str(c) for c in frame.columns]
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for idx, row in frame.iterrows():
+        lines.append("| " + " | ".join([str(idx)] + [f"{v:g}" if isinstance(v, float) else str(v) for v in row]) + " |")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--network", default="yrd", help="network name or folder (default yrd)")
+    ap.add_argument("--timetable", help="the 2016 workbook (default: ../shared/data)")
+    ap.add_argument("--folds", type=int, default=4, help="corridor folds for the out-of-sample measure (0: skip)")
+    ap.add_argument("--out", help="write the report (markdown) to this file")
+    ap.add_argument("--force", action="store_true", help="replace --out if it exists")
+    ap.add_argument("--write", action="store_true", help="put the fitted values into the network's network.toml")
+    args = ap.parse_args(argv)
+    try:
+        wb = load_workbook(args.timetable)
+    except FileNotFoundError as exc:
+        print(f"calibrate_service: {exc}", file=sys.stderr)
+        return 2
+    base = transit.load_network(args.network)
+    net = base.as_of(TIMETABLE_DATE)
+    t0 = time.perf_counter()
+    truth = real_fastest_pairs(net, wb)
+    fit = calibrate_service(net, wb, truth=truth)
+    params = {k: fit[k] for k in ("calls", "running", "frequency")}
+    tt = synthesise_timetable(net, params=params)
+    in_sample = error_table(pair_errors(tt, truth))
+    report = [
+        "# Service model: calibration on the 2016 timetable",
+        "",
+        f"Command: `python scripts/calibrate_service.py --folds {args.folds}`; network `{args.network}` on "
+        f"{TIMETABLE_DATE.isoformat()}, {len(truth)} station pairs joined by the real trains of the day, "
+        f"{tt.n_trips} synthesised trains.",
+        "",
+        "## Grid of the second step (objective: mean over direct and changing pairs of the median |log error|)",
+        "",
+        markdown(fit["grid"].set_index("intercept_shift").round(4)),
+        "",
+        "## In sample (every parameter fitted on these pairs)",
+        "",
+        markdown(in_sample),
+        "",
+        "## The static method on the same pairs (method='static', for comparison)",
+        "",
+        markdown(error_table(static_pair_errors(net, truth))),
+    ]
+    if args.folds:
+        cv = cross_validate(net, wb, k=args.folds)
+        report += [
+            "",
+            f"## Out of sample: {args.folds} folds of whole corridors (lines) held out",
+            "",
+            markdown(cv.table()),
+            "",
+            "By fold (lines held out; pairs with a station only they serve):",
+            "",
+        ]
+        for i, lines in enumerate(cv.folds):
+            e = cv.errors[cv.errors["fold"] == i]
+            t = error_table(e).loc["all"]
+            report.append(
+                f"- fold {i}: {len(lines)} lines, {int(t['pairs'])} pairs, median abs. {t['median_abs_pct']} %, "
+                f"signed {t['median_signed_pct']} %, within 15 % {t['within_15_pct']} %"
+            )
+    pub = published_errors(base, params=params)
+    report += [
+        "",
+        "## Published fastest times of other years (networks/*/published_times.csv; not used by the fit)",
+        "",
+        markdown(error_table(pub.assign(kind="published")).loc[["all"]]),
+        "",
+        markdown(
+            pub.set_index("valid_from")[["station_a", "station_b", "real_minutes", "model_minutes", "error"]].round(3)
+        ),
+        "",
+        f"({time.perf_counter() - t0:.0f} s)",
+    ]
+    text = "\n".join(report) + "\n"
+    print(text)
+    print(service_toml(fit, net))
+    if args.out:
+        transit.write_text(args.out, text, overwrite=args.force)
+    if args.write:
+        target = Path(base.folder) / "network.toml"
+        new = replace_tables(target.read_text(encoding="utf-8"), service_toml(fit, net))
+        transit.write_text(target, new, overwrite=True)  # --write is the user's request to replace it
+        print(f"wrote the fitted [service] tables into {target}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

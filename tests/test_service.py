@@ -1,0 +1,215 @@
+"""The service model: the day's trains written for a network on any date or with a scenario.
+
+The tiny network's ``[service]`` table is hand-computable (tests/data/tiny/network.toml): every train
+calls everywhere, runs at the design speed without allowances, 16 trains a day each way on each
+line, 06:00 to 22:00. Line l1: alpha_east -(100 km, 300 km/h)- beta -(150 km, 250 km/h)- gamma, so
+20 + 36 = 56 minutes; line l2: alpha_central -(120 km, 160 km/h)- beta, 45 minutes.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import TINY
+
+import transit
+from transit.calibration.service_validation import error_table, pair_errors, real_fastest_pairs
+from transit.errors import ScenarioError
+from transit.scenarios.scenario import load_scenario
+from transit.timetable.engine import compile_timetable, fastest_journey, profile
+from transit.timetable.gtfs import read_gtfs, write_gtfs
+from transit.timetable.service import ServiceParams, synthesise_timetable
+from transit.timetable.workbook import load_workbook
+
+
+@pytest.fixture(scope="module")
+def tiny_tt(tiny):
+    return synthesise_timetable(tiny)
+
+
+def test_tiny_trains_follow_the_rules(tiny_tt):
+    trips = tiny_tt.trips
+    assert len(trips) == 2 * 2 * 16  # two lines in service, both directions, 16 trains each
+    calls = tiny_tt.stop_times.groupby("trip_id").size()
+    on_l1 = trips["route_id"].str.startswith("line:l1")
+    assert set(calls[trips.loc[on_l1, "trip_id"]]) == {3}  # every l1 train calls at all three stations
+    st = tiny_tt.stop_times.set_index(["trip_id", "stop_id"])
+    t = trips.loc[on_l1, "trip_id"].iloc[0]
+    a, g = sorted([st.loc[(t, "alpha_east")], st.loc[(t, "gamma")]], key=lambda r: r["departure_minutes"])
+    assert g["arrival_minutes"] - a["departure_minutes"] == pytest.approx(56.0)
+    dep = tiny_tt.stop_times.groupby("trip_id")["departure_minutes"].min()
+    first = dep[trips.loc[on_l1 & trips["trip_id"].str.contains(r":a\d{3}$"), "trip_id"]].sort_values()
+    assert np.diff(first.to_numpy()) == pytest.approx(np.full(15, 60.0))  # (22:00 - 06:00) / 16 trains
+    assert 360.0 <= first.iloc[0] < 420.0
+
+
+def test_tiny_times_count_waits_and_changes(tiny):
+    tt = transit.travel_times(tiny, method="timetable", measure="station", statistic="fastest")
+    assert tt.method == "timetable" and tt.statistic == "fastest"
+    assert tt.get("Alpha East", "Gamma") == pytest.approx(56.0)
+    # alpha_central: 20 min on the metro to alpha_east (transfers.csv), or l2 to beta (45 min) and a
+    # change of at least 10 min there; either way the fastest journey keeps every minimum
+    ct = compile_timetable(synthesise_timetable(tiny))
+    j = fastest_journey(ct, "alpha_central", "gamma", 300, 1140)
+    assert j.arrive_minutes - j.depart_minutes >= 20 + 56
+    trains = [leg for leg in j.legs if leg.kind == "train"]
+    walks = [leg for leg in j.legs if leg.kind != "train"]
+    assert all(w.arrive_minutes - w.depart_minutes >= 20 for w in walks)
+    for a, b in zip(trains, trains[1:]):
+        assert b.depart_minutes - a.arrive_minutes >= 10
+    median = transit.travel_times(tiny, method="timetable", statistic="median")
+    assert 56.0 + 20 < median.get("Alpha East", "Gamma") < 56.0 + 40  # an hourly train: about 30 min wait
+
+
+def test_default_method_is_the_timetable_and_static_stays_named(tiny):
+    assert transit.travel_times(tiny).method == "timetable"
+    assert transit.travel_times(tiny, method="static").method == "static"
+
+
+def test_synthesis_is_deterministic(tiny):
+    a, b = synthesise_timetable(tiny), synthesise_timetable(transit.load_network(TINY))
+    pd.testing.assert_frame_equal(a.trips, b.trips)
+    pd.testing.assert_frame_equal(a.stop_times, b.stop_times)
+
+
+def test_synthesised_timetable_round_trips_through_gtfs(tiny_tt, tmp_path):
+    path = write_gtfs(tiny_tt, tmp_path / "tiny.zip")
+    back = read_gtfs(path)
+    assert back.n_trips == tiny_tt.n_trips
+    a = profile(tiny_tt, ["alpha_east"], window_start_minutes=300, window_minutes=1140)
+    b = profile(back, ["alpha_east"], window_start_minutes=300, window_minutes=1140)
+    for stop in ("beta", "gamma"):
+        assert b.get("alpha_east", stop)["fastest_minutes"] == pytest.approx(
+            a.get("alpha_east", stop)["fastest_minutes"]
+        )
+
+
+def test_every_parameter_comes_from_network_toml(tiny):
+    table = copy.deepcopy(tiny.meta["service"])
+    del table["calls"]["hub"]
+    del table["change_minutes"]
+    with pytest.raises(KeyError) as err:
+        ServiceParams.from_mapping(table)
+    assert "[service.calls] hub" in str(err.value) and "[service] change_minutes" in str(err.value)
+    assert "network.toml" in str(err.value)
+    table = copy.deepcopy(tiny.meta["service"])
+    table["running"]["speed_factor_hsr"] = "fast"
+    with pytest.raises(ValueError, match=r"speed_factor_hsr = 'fast' is not a number"):
+        ServiceParams.from_mapping(table)
+    table["running"]["speed_factor_hsr"] = 3.0
+    with pytest.raises(ValueError, match=r"must be in \(0, 1.5\]"):
+        ServiceParams.from_mapping(table)
+
+
+def test_params_override_the_toml(tiny):
+    slow = synthesise_timetable(tiny, params={"running": {"speed_factor_hsr": 0.5}})
+    tt = transit.travel_times(tiny, method="timetable", timetable=slow)
+    assert tt.get("Alpha East", "Gamma") == pytest.approx(112.0)
+
+
+EXPRESS = """
+[scenario]
+name = "Four non-stop expresses"
+
+[[modification]]
+type = "add_service"
+stops = ["alpha_east", "gamma"]
+trains_per_day = 4
+first_departure = "07:00"
+last_departure = "19:00"
+hypothesis = "four non-stop trains a day each way"
+"""
+
+
+def test_a_scenario_states_its_own_express(tiny, tmp_path):
+    path = tmp_path / "express.toml"
+    path.write_text(EXPRESS, encoding="utf-8")
+    net = load_scenario(path).apply(tiny)
+    tt = synthesise_timetable(net)
+    extra = tt.trips[~tt.trips["route_id"].str.startswith("line:")]
+    assert len(extra) == 8  # four each way
+    calls = tt.stop_times[tt.stop_times["trip_id"].isin(extra["trip_id"])]
+    assert set(calls["stop_id"]) == {"alpha_east", "gamma"}
+    first = calls.groupby("trip_id")["departure_minutes"].min()
+    assert first.min() >= 420.0 and first.max() < 19 * 60
+
+
+def test_add_service_names_bad_values(tmp_path):
+    bad = EXPRESS.replace('["alpha_east", "gamma"]', '["alpha_east"]').replace("= 4", "= 0")
+    bad = bad.replace('"07:00"', '"25:00"')
+    path = tmp_path / "bad.toml"
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    text = str(err.value)
+    assert "bad.toml" in text
+    assert "stops" in text and "at least two station ids" in text
+    assert "trains_per_day" in text and "from 1 to 200" in text
+    assert "first_departure" in text and "HH:MM" in text
+
+
+def test_add_service_refuses_unknown_stations(tiny, tmp_path):
+    path = tmp_path / "typo.toml"
+    path.write_text(EXPRESS.replace('"gamma"]', '"gama"]'), encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"gama.*unknown rail station.*gamma"):
+        load_scenario(path).apply(tiny)
+
+
+# ------------------------------------------------------------------------------- bundled network
+def test_every_station_in_service_gets_trains(yrd):
+    for year in (2016, 2026):
+        net = yrd.as_of(year)
+        tt = synthesise_timetable(net)
+        served = set(tt.stop_times["stop_id"])
+        on_lines = set(net.line_stations["station_id"])
+        assert on_lines <= served, sorted(on_lines - served)[:10]
+
+
+def test_operating_speed_follows_the_date(yrd):
+    """Beijing-Shanghai HSR ran at 300 km/h until 2017-09-21 and at 350 since (operating_speeds.csv):
+    the same non-stop train, written for each date, runs about 1,300 km / 0.95 x (1/300 - 1/350) h
+    = 40 min faster."""
+    express = [{"stops": ["shanghai_hongqiao", "beijing_south"], "trains_per_day": 1, "line": "beijing_shanghai_hsr"}]
+
+    def run_minutes(day):
+        tt = synthesise_timetable(yrd.as_of(day), services=express, generate=False)
+        st = tt.stop_times[tt.stop_times["trip_id"] == tt.trips["trip_id"].iloc[0]]
+        return float(st["arrival_minutes"].max() - st["departure_minutes"].min())
+
+    before, after = run_minutes("2017-09-01"), run_minutes("2017-10-01")
+    assert 30 < before - after < 50
+    assert 240 < after < 290  # G1 of 2017-09-21: 4 h 28 min with two stops (Xinhua 2017-09-22)
+
+
+def test_changes_cost_time_on_the_flagship_pair(yrd):
+    """Wenzhou to Shanghai: the static graph's change at no cost (111 min) is not what trains give."""
+    net = yrd.as_of("2026-11-01")
+    static = transit.travel_times(net, method="static", origins=["wenzhou"]).get("wenzhou", "shanghai")
+    timed = transit.travel_times(net, origins=["wenzhou"])
+    assert timed.get("wenzhou", "shanghai") > static
+    route = timed.route("wenzhou", "shanghai")
+    assert all(leg.departure_minutes is not None for leg in route.legs if leg.kind == "rail")
+
+
+# ------------------------------------------------------------------ validation against 2016
+@pytest.fixture(scope="module")
+def workbook(timetable_2016_path):
+    return load_workbook(timetable_2016_path)
+
+
+def test_service_model_matches_the_2016_fastest_journeys(yrd, workbook):
+    """In sample (the parameters were fitted on this day); the out-of-sample figures, corridors held
+    out, are in docs/validation.md. Tolerance: median abs. error <= 10 %, median signed within
+    +-3 %, >= 65 % of pairs within 15 %, for direct and changing journeys alike."""
+    net = yrd.as_of("2016-03-10")
+    table = error_table(pair_errors(synthesise_timetable(net), real_fastest_pairs(net, workbook)))
+    for kind in ("direct", "change"):
+        row = table.loc[kind]
+        assert row["pairs"] > 1000
+        assert row["median_abs_pct"] <= 10.0, table
+        assert abs(row["median_signed_pct"]) <= 3.5, table
+        assert row["within_15_pct"] >= 65.0, table
+    assert table.loc["all", "unreached"] <= 0.005 * table.loc["all", "pairs"]

@@ -1,0 +1,352 @@
+"""Calibrate the service model on the 2016 timetable, and measure it out of sample.
+
+The truth is the real timetable of 2016-03-10 routed by the same engine: for every pair of the
+network's rail stations that the real trains join, the fastest journey of the day (05:00-24:00
+departures, changes at one station of at least ``REAL_CHANGE_MINUTES``), marked ``direct`` where a
+single train is that fast and ``change`` otherwise. The model's figure is the fastest journey on the
+service model's synthesised timetable for the network of that date.
+
+Calibration (:func:`calibrate_service`) has two steps. The rules are fitted on the real trains
+(:func:`transit.calibration.service_fit.fit_service`: call-share regression, running times, the
+gravity frequency); then two numbers that no single-station count can give, the level of the call
+shares (a shift of the logistic intercept) and the ``pattern_correlation`` of the stopping patterns,
+are chosen on a small grid to minimise the error of the fastest times over the training pairs.
+
+Validation (:func:`cross_validate`) holds out whole corridors: the lines of the network on the date
+are dealt into ``k`` folds; for each, everything is fitted without the fold's lines and measured on
+the pairs with a station that only the fold's lines serve. Every pair is then measured once, by a
+model that never saw its corridor.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from transit.calibration.service_fit import WorkbookCalls, fit_service, workbook_calls
+from transit.calibration.validation import FORMER_NAMES, observed_pairs
+from transit.timetable.engine import profile
+from transit.timetable.model import Timetable
+from transit.timetable.service import synthesise_timetable, track_graph
+from transit.timetable.workbook import Workbook
+from transit.travel import travel_times
+
+__all__ = [
+    "REAL_CHANGE_MINUTES",
+    "INTERCEPT_SHIFTS",
+    "PATTERN_CORRELATIONS",
+    "real_fastest_pairs",
+    "pair_errors",
+    "error_table",
+    "calibrate_service",
+    "corridor_folds",
+    "CrossValidation",
+    "cross_validate",
+    "published_errors",
+    "static_pair_errors",
+]
+
+#: Least change time at one station assumed for the real 2016 trains (min); 12306 sells connections
+#: of about 10 minutes and more at one station.
+REAL_CHANGE_MINUTES = 10.0
+
+#: The grid of the calibration step: shifts of the call-share intercept (logit) ...
+INTERCEPT_SHIFTS: tuple[float, ...] = (0.0, 0.5, 1.0, 1.5, 2.0)
+#: ... and the pattern correlations tried.
+PATTERN_CORRELATIONS: tuple[float, ...] = (0.0, 0.25, 0.5)
+
+#: The departure window over which fastest journeys are taken (05:00, 19 hours).
+_WINDOW = (300.0, 1140)
+
+
+def real_fastest_pairs(net, timetable: Workbook) -> pd.DataFrame:
+    """The fastest real journey of the day between every pair of ``net``'s rail stations.
+
+    Parameters
+    ----------
+    net : Network
+        The network on the timetable's date (``load_network().as_of("2016-03-10")``).
+    timetable : Workbook
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``station_a`` < ``station_b``, ``real_minutes`` (the faster direction), ``direct_minutes``
+        (the fastest single train, NaN if none), ``kind`` (``direct`` where a single train is as fast
+        as the fastest journey, else ``change``).
+    """
+    real = timetable.to_timetable(default_change_minutes=REAL_CHANGE_MINUTES)
+    st = net.stations[net.stations["kind"] == "rail"]
+    names = {FORMER_NAMES.get(n, n): s for n, s in zip(st["name_zh"], st["station_id"])}
+    served = set(real.stops["stop_id"])
+    pairs = sorted((s, n) for n, s in names.items() if n in served)
+    ids = [s for s, _ in pairs]
+    zh = [n for _, n in pairs]
+    pr = profile(real, zh, window_start_minutes=_WINDOW[0], window_minutes=_WINDOW[1])
+    col = [pr.stops.index(n) for n in zh]
+    fast = pr.fastest_minutes[:, col]
+    both = np.minimum(fast, fast.T)
+    ia, ib = np.triu_indices(len(ids), 1)
+    ok = np.isfinite(both[ia, ib])
+    obs = observed_pairs(net, timetable)
+    direct = {(a, b): m for a, b, m in zip(obs["station_a"], obs["station_b"], obs["minutes"])}
+    a = np.asarray(ids, dtype=object)[ia[ok]]
+    b = np.asarray(ids, dtype=object)[ib[ok]]
+    d = np.array([direct.get((x, y), np.nan) for x, y in zip(a, b)])
+    out = pd.DataFrame({"station_a": a, "station_b": b, "real_minutes": both[ia[ok], ib[ok]], "direct_minutes": d})
+    out["kind"] = np.where(np.isfinite(d) & (d <= out["real_minutes"] + 0.5), "direct", "change")
+    return out.sort_values(["station_a", "station_b"]).reset_index(drop=True)
+
+
+def pair_errors(tt: Timetable, truth: pd.DataFrame) -> pd.DataFrame:
+    """``truth`` with the timetable's fastest journey (``model_minutes``) and ``error`` (model / real - 1).
+
+    A pair the timetable cannot join gets ``inf`` minutes and error.
+    """
+    stops = set(tt.stops["stop_id"])
+    ids = sorted(s for s in set(truth["station_a"]) | set(truth["station_b"]) if s in stops)
+    pr = profile(tt, ids, window_start_minutes=_WINDOW[0], window_minutes=_WINDOW[1])
+    col = [pr.stops.index(s) for s in ids]
+    fast = pr.fastest_minutes[:, col]
+    both = np.minimum(fast, fast.T)
+    at = {s: k for k, s in enumerate(ids)}
+    ia = np.array([at.get(s, -1) for s in truth["station_a"]])
+    ib = np.array([at.get(s, -1) for s in truth["station_b"]])
+    ok = (ia >= 0) & (ib >= 0)
+    model = np.full(len(truth), np.inf)
+    model[ok] = both[ia[ok], ib[ok]]
+    out = truth.assign(model_minutes=model)
+    out["error"] = out["model_minutes"] / out["real_minutes"] - 1.0
+    return out
+
+
+def error_table(errors: pd.DataFrame) -> pd.DataFrame:
+    """Accuracy by kind of journey (``all``, ``direct``, ``change``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by kind: ``pairs``, ``unreached`` (pairs the model cannot join; counted as outside
+        every tolerance), ``median_abs_pct``, ``median_signed_pct``, ``within_15_pct``.
+    """
+    rows = {}
+    for kind, g in [("all", errors), *((k, errors[errors["kind"] == k]) for k in ("direct", "change"))]:
+        e = g["error"].to_numpy(dtype=np.float64)
+        rows[kind] = {
+            "pairs": len(g),
+            "unreached": int(np.isinf(e).sum()),
+            "median_abs_pct": round(100 * float(np.median(np.abs(e))), 1) if len(e) else np.nan,
+            "median_signed_pct": round(100 * float(np.median(e)), 1) if len(e) else np.nan,
+            "within_15_pct": round(100 * float(np.mean(np.abs(e) <= 0.15)), 1) if len(e) else np.nan,
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _objective(errors: pd.DataFrame) -> float:
+    """Mean over direct and changing pairs of the median absolute log error (unreached: a large error)."""
+    parts = []
+    for kind in ("direct", "change"):
+        e = errors.loc[errors["kind"] == kind, "error"].to_numpy(dtype=np.float64)
+        if len(e):
+            parts.append(float(np.median(np.abs(np.log1p(np.minimum(e, 9.0))))))
+    return float(np.mean(parts)) if parts else float("inf")
+
+
+def calibrate_service(
+    net,
+    timetable: Workbook,
+    *,
+    exclude_lines: Iterable[str] = (),
+    truth: pd.DataFrame | None = None,
+    wc: WorkbookCalls | None = None,
+    shifts: Sequence[float] = INTERCEPT_SHIFTS,
+    correlations: Sequence[float] = PATTERN_CORRELATIONS,
+) -> dict:
+    """Fit the service model's rules, then choose the call level and pattern correlation.
+
+    Parameters
+    ----------
+    net : Network
+        On the timetable's date.
+    timetable : Workbook
+    exclude_lines : iterable of str
+        Lines left out of every step (their legs, their own stations, pairs touching those stations).
+    truth : DataFrame, optional
+        :func:`real_fastest_pairs` (computed when not given).
+    wc : WorkbookCalls, optional
+    shifts, correlations : sequence of float
+        The grid of the second step.
+
+    Returns
+    -------
+    dict
+        ``calls``, ``running``, ``frequency`` shaped as the ``[service]`` sub-tables (usable as
+        ``params=`` of :func:`~transit.timetable.service.synthesise_timetable`), ``stats`` of the
+        fits, and ``grid``: a DataFrame of the objective per grid point.
+    """
+    excl = sorted(set(exclude_lines))
+    truth = real_fastest_pairs(net, timetable) if truth is None else truth
+    wc = workbook_calls(net, timetable) if wc is None else wc
+    fit = fit_service(net, timetable, exclude_lines=excl, wc=wc)
+    held = _fold_stations(net, excl)
+    train = truth[~truth["station_a"].isin(held) & ~truth["station_b"].isin(held)]
+    rows = []
+    for shift in shifts:
+        for rho in correlations:
+            calls = dict(fit["calls"], pattern_correlation=float(rho))
+            calls["intercept"] = round(fit["calls"]["intercept"] + float(shift), 4)
+            params = {"calls": calls, "running": fit["running"], "frequency": fit["frequency"]}
+            errors = pair_errors(synthesise_timetable(net, params=params), train)
+            rows.append((float(shift), float(rho), _objective(errors), params))
+    grid = pd.DataFrame([r[:3] for r in rows], columns=["intercept_shift", "pattern_correlation", "objective"])
+    best = min(range(len(rows)), key=lambda i: (rows[i][2], i))
+    params = rows[best][3]
+    stats = dict(fit["stats"])
+    stats["grid"] = {
+        "intercept_shift": rows[best][0],
+        "pattern_correlation": rows[best][1],
+        "objective": rows[best][2],
+        "training_pairs": len(train),
+    }
+    return {**params, "stats": stats, "grid": grid}
+
+
+def _fold_stations(net, lines: Iterable[str]) -> set[str]:
+    """Stations served only by ``lines`` on the network's date."""
+    lines = set(lines)
+    if not lines:
+        return set()
+    tg = track_graph(net)
+    on_fold: set[str] = set()
+    on_other: set[str] = set()
+    for line_id, _, pos, _, _ in tg.runs:
+        (on_fold if line_id in lines else on_other).update(str(tg.station_ids[p]) for p in pos)
+    return on_fold - on_other
+
+
+def corridor_folds(net, k: int = 4) -> list[list[str]]:
+    """The in-service lines of ``net`` dealt into ``k`` folds (by a hash of the line id: stable).
+
+    A fold holds whole lines, so that a corridor is either all in a fold or not in it.
+    """
+    lines = sorted({line_id for line_id, _, _, _, _ in track_graph(net).runs})
+    folds: list[list[str]] = [[] for _ in range(k)]
+    for line_id in lines:
+        folds[zlib.crc32(line_id.encode()) % k].append(line_id)
+    return folds
+
+
+@dataclass(frozen=True)
+class CrossValidation:
+    """Out-of-sample errors of the service model by held-out corridor.
+
+    Attributes
+    ----------
+    errors : pandas.DataFrame
+        :func:`pair_errors` rows of every held-out pair, with its ``fold``.
+    folds : list of list of str
+        The lines of each fold.
+    params : list of dict
+        The parameters fitted without each fold.
+    """
+
+    errors: pd.DataFrame
+    folds: list[list[str]]
+    params: list[dict]
+
+    def table(self) -> pd.DataFrame:
+        """:func:`error_table` of the pooled held-out pairs."""
+        return error_table(self.errors)
+
+
+def cross_validate(net, timetable: Workbook, k: int = 4, **grid) -> CrossValidation:
+    """Fit without each fold of corridors, measure on the pairs of its stations (see module docstring).
+
+    Parameters
+    ----------
+    net : Network
+        On the timetable's date.
+    timetable : Workbook
+    k : int
+        Number of folds.
+    **grid
+        ``shifts`` and ``correlations`` for :func:`calibrate_service`.
+
+    Returns
+    -------
+    CrossValidation
+    """
+    truth = real_fastest_pairs(net, timetable)
+    wc = workbook_calls(net, timetable)
+    folds = corridor_folds(net, k)
+    parts, params = [], []
+    for i, lines in enumerate(folds):
+        held = _fold_stations(net, lines)
+        test = truth[truth["station_a"].isin(held) | truth["station_b"].isin(held)]
+        if test.empty:
+            params.append({})
+            continue
+        fit = calibrate_service(net, timetable, exclude_lines=lines, truth=truth, wc=wc, **grid)
+        p = {key: fit[key] for key in ("calls", "running", "frequency")}
+        params.append(p)
+        parts.append(pair_errors(synthesise_timetable(net, params=p), test).assign(fold=i))
+    errors = pd.concat(parts, ignore_index=True) if parts else truth.iloc[:0]
+    return CrossValidation(errors, folds, params)
+
+
+def published_errors(network, *, params: dict | None = None) -> pd.DataFrame:
+    """The service model against the published fastest times of ``network.published_times``.
+
+    Each published time is measured on the network as of its ``valid_from`` date (the day the
+    time was first run), between its two stations; the service model never uses these times.
+
+    Parameters
+    ----------
+    network : Network
+        Undated or dated; it is dated again for each row.
+    params : dict, optional
+        Service parameters replacing some of ``[service]`` (as for ``synthesise_timetable``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``station_a``, ``station_b``, ``valid_from``, ``real_minutes`` (published), ``model_minutes``,
+        ``error``, ``kind`` (``published``), ``source``.
+    """
+    pub = network.tables["published_times"]
+    rows = []
+    for valid_from, group in pub.groupby("valid_from", sort=True):
+        net = network.as_of(valid_from)
+        tt = synthesise_timetable(net, params=params)
+        truth = pd.DataFrame(
+            {
+                "station_a": group["from_station_id"].to_numpy(),
+                "station_b": group["to_station_id"].to_numpy(),
+                "real_minutes": group["minutes"].to_numpy(dtype=np.float64),
+                "kind": "published",
+            }
+        )
+        rows.append(pair_errors(tt, truth).assign(valid_from=str(valid_from), source=group["source"].to_numpy()))
+    return pd.concat(rows, ignore_index=True)
+
+
+def static_pair_errors(net, truth: pd.DataFrame) -> pd.DataFrame:
+    """``truth`` against the static method (:func:`transit.travel_times` with ``method="static"``),
+    station to station, the faster direction, for the comparison with the timetable method."""
+    matrix = travel_times(net, method="static", measure="station").matrix(level="station")
+    m = matrix.to_numpy()
+    at = {s: k for k, s in enumerate(matrix.index)}
+    col = {s: k for k, s in enumerate(matrix.columns)}
+    model = np.array(
+        [
+            min(m[at[a], col[b]], m[at[b], col[a]]) if a in at and b in at and a in col and b in col else np.inf
+            for a, b in zip(truth["station_a"], truth["station_b"])
+        ]
+    )
+    out = truth.assign(model_minutes=model)
+    out["error"] = out["model_minutes"] / out["real_minutes"] - 1.0
+    return out

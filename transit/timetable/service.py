@@ -1,0 +1,798 @@
+"""The service model: write one day's trains for a network on any date, or with a scenario applied.
+
+The static graph joins every pair of stations of a line as if a train ran non-stop between them and
+lets changes cost nothing. The service model writes the trains instead, so that stops, through
+running, waits at changes and slow hubs come out of the timetable the engine routes on. Its rules,
+all with parameters in the ``[service]`` table of the network's ``network.toml`` (see
+``docs/service_model.md``; fitted on the 2016 timetable by ``scripts/calibrate_service.py``):
+
+1. **Track graph.** Consecutive listed stations of every unbroken run of in-service sections of a
+   line are joined; a station on several lines is where trains can run from one line to the next.
+   The operating top speed of each stretch is that of ``network.operating_speeds`` for its section on
+   the network's date where that table exists, else the ``[running_time]`` rule
+   (:func:`transit.routing.runtime.operating_kmh`).
+2. **Service routes.** Every in-service run of a line gets an end-to-end route. Between every pair of
+   *terminals* (ends of runs, hubs, main stations of cities of at least ``terminal_min_population``)
+   of different cities
+   a route runs along the fastest track path, across lines where it leads there, with a gravity
+   frequency ``trains_per_day = scale * (P_a P_b / 1e12) ** population_exponent * (km / 100) **
+   -km_exponent`` each way (P: city populations), rounded systematically (the fractions carried down the pairs from the busiest, so the day keeps the rule's total), dropped below ``min_trains_per_day``,
+   capped at ``max_trains_per_day``; a line's own route runs at least ``line_min_trains_per_day``.
+3. **Stopping patterns.** Each station has a *call share* ``p``, the share of passing trains that
+   call there, a logistic function of measured attributes: ``logit p = intercept +
+   per_log10_population * log10(population / 1e6) + main_station * [main station of its city] +
+   per_extra_line * (lines - 1) + terminus * [end of a line] + hub * [hub]``. The ``n`` trains of a
+   route each way get levels ``q = (k + 1/2) / n`` (interleaved over the day), and train ``k`` calls
+   at station ``s`` where ``p_s > u_ks`` (and at its two ends), ``u`` uniform draws of a Gaussian
+   copula with correlation ``pattern_correlation`` between the train's level and the station's own
+   draw (:func:`_call_draws`): 1 gives nested patterns (an express skips every station quieter than
+   its level), 0 independent skip-stop patterns; every station keeps its call share either way. A
+   line's own trains call at each of its stations at least once.
+4. **Running times.** Between two consecutive calls a train runs start to stop: cruising at
+   ``speed_factor_<category> * operating speed`` plus the loss of braking and accelerating
+   (``stop_loss_minutes_per_100kmh`` of ``[running_time]``), plus ``leg_margin_minutes``, plus
+   ``hub_extra_minutes`` for each end of the leg at a hub (slow approach and throat). It stands
+   ``dwell_minutes`` at a call (``hub_dwell_minutes`` at a hub).
+5. **Departures** of a route's trains are spread evenly between ``first_departure_minutes`` and
+   ``last_departure_minutes`` with a deterministic offset per route, and the levels are interleaved
+   over the day (golden-ratio order), so expresses and stopping trains alternate.
+6. **Changes.** Stops carry ``min_change_minutes`` (``hub_change_minutes`` at hubs,
+   ``change_minutes`` elsewhere); ``transfers`` come from the network's transfers table.
+
+Everything is deterministic: the same network and parameters give identical frames.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+from scipy.special import ndtr, ndtri
+
+from transit.routing import runtime
+from transit.timetable.model import STOP_COLUMNS, STOP_TIME_COLUMNS, TRANSFER_COLUMNS, TRIP_COLUMNS, Timetable
+
+__all__ = [
+    "synthesise_timetable",
+    "ServiceParams",
+    "station_attributes",
+    "call_shares",
+    "track_graph",
+    "TrackGraph",
+    "SERVICE_KEYS",
+]
+
+#: Every key the service model reads, by sub-table of ``[service]`` ("" = the table itself).
+SERVICE_KEYS = {
+    "": (
+        "first_departure_minutes",
+        "last_departure_minutes",
+        "change_minutes",
+        "hub_change_minutes",
+        "hub_stations",
+        "terminal_min_population",
+    ),
+    "frequency": (
+        "scale_trains_per_day",
+        "population_exponent",
+        "km_exponent",
+        "min_trains_per_day",
+        "max_trains_per_day",
+        "line_min_trains_per_day",
+    ),
+    "calls": (
+        "intercept",
+        "per_log10_population",
+        "main_station",
+        "per_extra_line",
+        "terminus",
+        "hub",
+        "pattern_correlation",
+    ),
+    "running": (
+        "speed_factor_hsr",
+        "speed_factor_intercity",
+        "speed_factor_conventional",
+        "leg_margin_minutes",
+        "dwell_minutes",
+        "hub_dwell_minutes",
+        "hub_extra_minutes",
+    ),
+}
+
+#: The coefficients of the call-share logistic, in the column order of :func:`call_features`.
+CALL_COEFFICIENTS = SERVICE_KEYS["calls"][:6]
+
+_GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
+
+
+@dataclass(frozen=True)
+class ServiceParams:
+    """The ``[service]`` table of ``network.toml``, checked.
+
+    Attributes
+    ----------
+    values : dict
+        ``{"": {...}, "frequency": {...}, "calls": {...}, "running": {...}}``, floats except
+        ``hub_stations`` (a tuple of station ids).
+    """
+
+    values: dict
+
+    @classmethod
+    def from_mapping(cls, table: Mapping | None, overrides: Mapping | None = None) -> ServiceParams:
+        """Read and check a ``[service]`` table; ``overrides`` (same shape) replace some values.
+
+        Raises
+        ------
+        KeyError
+            Naming every missing key, and network.toml, where the table lacks one.
+        ValueError
+            Naming every key whose value is not a number (or ``hub_stations`` not a list).
+        """
+        table = dict(table or {})
+        overrides = dict(overrides or {})
+        missing, bad, out = [], [], {}
+        for sub, keys in SERVICE_KEYS.items():
+            src = table if sub == "" else dict(table.get(sub, {}) or {})
+            ov = overrides if sub == "" else dict(overrides.get(sub, {}) or {})
+            vals = {}
+            for k in keys:
+                where = f"[service{'.' + sub if sub else ''}] {k}"
+                if k in ov:
+                    v = ov[k]
+                elif k in src:
+                    v = src[k]
+                else:
+                    missing.append(where)
+                    continue
+                if k == "hub_stations":
+                    if isinstance(v, str) or not isinstance(v, Sequence):
+                        bad.append(f"{where} = {v!r} is not a list of station ids")
+                        continue
+                    vals[k] = tuple(str(s) for s in v)
+                    continue
+                try:
+                    x = float(v)
+                except (TypeError, ValueError):
+                    bad.append(f"{where} = {v!r} is not a number")
+                    continue
+                if not np.isfinite(x):
+                    bad.append(f"{where} = {v!r} is not finite")
+                    continue
+                vals[k] = x
+            out[sub] = vals
+        if missing:
+            raise KeyError(
+                "network.toml lacks service-model parameters: "
+                + ", ".join(missing)
+                + "; add them to the [service] table (see docs/service_model.md, or run "
+                "scripts/calibrate_service.py --write)"
+            )
+        if bad:
+            raise ValueError("invalid service-model parameters in network.toml: " + "; ".join(bad))
+        r, f = out["running"], out["frequency"]
+        for k in ("speed_factor_hsr", "speed_factor_intercity", "speed_factor_conventional"):
+            if not 0.0 < r[k] <= 1.5:
+                bad.append(f"[service.running] {k} = {r[k]} must be in (0, 1.5]")
+        if out[""]["last_departure_minutes"] < out[""]["first_departure_minutes"]:
+            bad.append("[service] last_departure_minutes is before first_departure_minutes")
+        if f["max_trains_per_day"] < 1 or f["min_trains_per_day"] <= 0:
+            bad.append("[service.frequency] max_trains_per_day must be >= 1 and min_trains_per_day > 0")
+        if bad:
+            raise ValueError("invalid service-model parameters in network.toml: " + "; ".join(bad))
+        return cls(out)
+
+    def __getitem__(self, key: str):
+        sub, _, name = key.rpartition(".")
+        return self.values[sub][name]
+
+    def to_dict(self) -> dict:
+        """As a nested dict shaped like the TOML table."""
+        d = dict(self.values[""])
+        d["hub_stations"] = list(d["hub_stations"])
+        for sub in ("frequency", "calls", "running"):
+            d[sub] = dict(self.values[sub])
+        return d
+
+
+# ----------------------------------------------------------------------------------------- track
+@dataclass(frozen=True, eq=False)
+class TrackGraph:
+    """Consecutive stations of in-service line runs, as arrays.
+
+    Attributes
+    ----------
+    station_ids : numpy.ndarray of str
+        Rail stations in service, sorted.
+    runs : list of tuple
+        ``(line_id, category, station positions, chainage_km, operating_kmh per stretch)`` per
+        unbroken in-service run of a line.
+    edge_u, edge_v : numpy.ndarray of int
+        Station positions joined by one stretch (both directions listed).
+    edge_km, edge_op_kmh : numpy.ndarray of float
+        Its length and operating top speed.
+    edge_category : numpy.ndarray of str
+        The line category of the stretch.
+    edge_line : numpy.ndarray of str
+    """
+
+    station_ids: np.ndarray
+    runs: list
+    edge_u: np.ndarray
+    edge_v: np.ndarray
+    edge_km: np.ndarray
+    edge_op_kmh: np.ndarray
+    edge_category: np.ndarray
+    edge_line: np.ndarray
+
+    def index(self) -> dict[str, int]:
+        """Station id to position."""
+        return {s: i for i, s in enumerate(self.station_ids)}
+
+
+def _operating_speed_rows(network) -> dict:
+    """``(line_id, seq) -> operating km/h`` from ``network.operating_speeds``, where the table exists."""
+    if "operating_speeds" not in network.tables:
+        return {}
+    ops = getattr(network, "operating_speeds", None)
+    if ops is None:  # the table is loaded but not yet filtered by the Network: latest row per section
+        ops = network.tables["operating_speeds"]
+        if len(ops) == 0:
+            return {}
+        valid = pd.to_datetime(ops["valid_from"]).dt.date <= network.date
+        ops = (
+            ops[valid]
+            .sort_values("valid_from", kind="stable")
+            .groupby(["line_id", "from_station_id", "to_station_id"], sort=True)
+            .tail(1)
+        )
+    if len(ops) == 0:
+        return {}
+    seq_all = network.tables["line_stations"].set_index(["line_id", "station_id"])["seq"]
+    out = {}
+    for r in ops.itertuples():
+        try:
+            a = int(seq_all.loc[(r.line_id, r.from_station_id)])
+            b = int(seq_all.loc[(r.line_id, r.to_station_id)])
+        except KeyError:
+            continue
+        for k in range(min(a, b), max(a, b)):
+            out[(r.line_id, k)] = float(r.operating_kmh)
+    return out
+
+
+def track_graph(network) -> TrackGraph:
+    """The in-service track of ``network`` on its date (see the module docstring, rule 1).
+
+    Examples
+    --------
+    >>> import transit
+    >>> tg = track_graph(transit.load_network().as_of("2016-03-10"))
+    >>> bool(len(tg.edge_u) > 0)
+    True
+    """
+    cache = getattr(network, "_cache", None)
+    if cache is not None and "service_track" in cache:
+        return cache["service_track"]
+    ls = network.line_stations
+    st = network.stations
+    ids = np.array(sorted(st.loc[st["kind"] == "rail", "station_id"]), dtype=object)
+    index = {s: i for i, s in enumerate(ids)}
+    category = dict(zip(network.lines["line_id"], network.lines["category"]))
+    seq_all = network.tables["line_stations"].set_index(["line_id", "station_id"])["seq"]
+    op_rows = _operating_speed_rows(network)
+    rt = network.running_time
+    sections = network.sections
+    runs, eu, ev, ekm, eop, ecat, eline = [], [], [], [], [], [], []
+    for line_id, stops in ls.groupby("line_id", sort=True):
+        stops = stops.sort_values("seq")
+        seq = stops["seq"].to_numpy()
+        chain = stops["chainage_km"].to_numpy(dtype=np.float64)
+        sids = stops["station_id"].to_numpy()
+        speed_at: dict[int, float] = {}
+        for s in sections[sections["line_id"] == line_id].itertuples():
+            a, b = int(seq_all.loc[(line_id, s.from_station_id)]), int(seq_all.loc[(line_id, s.to_station_id)])
+            for k in range(a, b):
+                speed_at[k] = float(s.design_kmh)
+        cat = str(category.get(line_id, "hsr"))
+        start = 0
+        for i in range(1, len(seq) + 1):
+            if i < len(seq) and all(k in speed_at for k in range(seq[i - 1], seq[i])):
+                continue
+            lo, hi = start, i
+            start = i
+            if hi - lo < 2 or any(sids[m] not in index for m in range(lo, hi)):
+                continue
+            op = []
+            for m in range(lo, hi - 1):
+                ks = range(seq[m], seq[m + 1])
+                design = min(speed_at[k] for k in ks)
+                modelled = float(runtime.operating_kmh(np.array([design]), rt)[0])
+                given = [op_rows[(line_id, k)] for k in ks if (line_id, k) in op_rows]
+                op.append(min(given) if given else modelled)
+            pos = np.array([index[s] for s in sids[lo:hi]], dtype=np.int64)
+            op = np.array(op, dtype=np.float64)
+            runs.append((line_id, cat, pos, chain[lo:hi].copy(), op))
+            km = np.diff(chain[lo:hi])
+            for m in range(hi - lo - 1):
+                for u, v in ((pos[m], pos[m + 1]), (pos[m + 1], pos[m])):
+                    eu.append(u)
+                    ev.append(v)
+                    ekm.append(km[m])
+                    eop.append(op[m])
+                    ecat.append(cat)
+                    eline.append(line_id)
+    tg = TrackGraph(
+        ids,
+        runs,
+        np.array(eu, dtype=np.int64),
+        np.array(ev, dtype=np.int64),
+        np.array(ekm, dtype=np.float64),
+        np.array(eop, dtype=np.float64),
+        np.array(ecat, dtype=object),
+        np.array(eline, dtype=object),
+    )
+    if cache is not None:
+        cache["service_track"] = tg
+    return tg
+
+
+# ---------------------------------------------------------------------------- station attributes
+def station_attributes(network, hub_stations: Sequence[str] = ()) -> pd.DataFrame:
+    """The measured attributes the call share depends on, for every rail station in service.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``station_id``: ``city_id``, ``population`` (of its city, persons), ``main``
+        (a main station of its city: ``Network.city_stations(central=True)``), ``n_lines`` (lines
+        in service through it), ``terminus`` (the end of an in-service run of a line), ``hub``
+        (listed in ``hub_stations``).
+    """
+    tg = track_graph(network)
+    st = network.stations.set_index("station_id")
+    cities = network.cities.set_index("city_id")
+    ids = list(tg.station_ids)
+    lines: dict[int, set] = {}
+    term: set = set()
+    for line_id, _, pos, _, _ in tg.runs:
+        for p in pos:
+            lines.setdefault(int(p), set()).add(line_id)
+        term.update((int(pos[0]), int(pos[-1])))
+    main: set = set()
+    for cid in sorted(set(st.loc[ids, "city_id"])):
+        main.update(network.city_stations(cid, "rail", central=True))
+    hubs = set(hub_stations)
+    return pd.DataFrame(
+        {
+            "city_id": st.loc[ids, "city_id"].to_numpy(),
+            "population": cities.loc[st.loc[ids, "city_id"], "population"].to_numpy(dtype=np.float64),
+            "main": [s in main for s in ids],
+            "n_lines": [len(lines.get(i, ())) for i in range(len(ids))],
+            "terminus": [i in term for i in range(len(ids))],
+            "hub": [s in hubs for s in ids],
+        },
+        index=pd.Index(ids, name="station_id"),
+    )
+
+
+def call_features(attrs: pd.DataFrame) -> np.ndarray:
+    """The design matrix of the call-share logistic, columns in :data:`CALL_COEFFICIENTS` order."""
+    return np.column_stack(
+        [
+            np.ones(len(attrs)),
+            np.log10(np.maximum(attrs["population"].to_numpy(dtype=np.float64), 1e4) / 1e6),
+            attrs["main"].to_numpy(dtype=np.float64),
+            np.maximum(attrs["n_lines"].to_numpy(dtype=np.float64) - 1.0, 0.0),
+            attrs["terminus"].to_numpy(dtype=np.float64),
+            attrs["hub"].to_numpy(dtype=np.float64),
+        ]
+    )
+
+
+def call_shares(attrs: pd.DataFrame, params: ServiceParams) -> pd.Series:
+    """The share of passing trains that call at each station (rule 3), between 0 and 1."""
+    beta = np.array([params.values["calls"][k] for k in CALL_COEFFICIENTS])
+    z = call_features(attrs) @ beta
+    return pd.Series(1.0 / (1.0 + np.exp(-z)), index=attrs.index, name="call_share")
+
+
+# -------------------------------------------------------------------------------------- routes
+@dataclass(frozen=True, eq=False)
+class _Route:
+    route_id: str
+    stations: np.ndarray  # positions along the path
+    x_km: np.ndarray  # cumulative km
+    cruise_min: np.ndarray  # cumulative minutes at cruising speed
+    trains: int  # trains a day each way
+    fixed_calls: np.ndarray | None = None  # override: the positions (into stations) it calls at
+    both_directions: bool = True
+    first_minutes: float | None = None
+    last_minutes: float | None = None
+
+
+def _edge_table(tg: TrackGraph, sp: ServiceParams, line: str | None = None):
+    """Fastest stretch per ordered station pair: cruise minutes, km (restricted to one line if given)."""
+    sf = np.array(
+        [
+            sp.values["running"][f"speed_factor_{c}"]
+            if f"speed_factor_{c}" in sp.values["running"]
+            else sp.values["running"]["speed_factor_hsr"]
+            for c in tg.edge_category
+        ]
+    )
+    minutes = 60.0 * tg.edge_km / (sf * tg.edge_op_kmh)
+    keep = np.ones(len(minutes), dtype=bool) if line is None else (tg.edge_line == line)
+    best: dict[tuple[int, int], tuple[float, float]] = {}
+    for u, v, m, km in zip(tg.edge_u[keep], tg.edge_v[keep], minutes[keep], tg.edge_km[keep]):
+        key = (int(u), int(v))
+        if key not in best or m < best[key][0]:
+            best[key] = (float(m), float(km))
+    return best
+
+
+def _csr(best: dict, n: int):
+    if not best:
+        return csr_matrix((n, n))
+    keys = np.array(sorted(best), dtype=np.int64)
+    w = np.array([best[tuple(k)][0] for k in keys])
+    return csr_matrix((np.maximum(w, 1e-9), (keys[:, 0], keys[:, 1])), shape=(n, n))
+
+
+def _path(pred_row: np.ndarray, s: int, t: int) -> list[int]:
+    nodes = [t]
+    while nodes[-1] != s:
+        p = int(pred_row[nodes[-1]])
+        if p < 0:
+            return []
+        nodes.append(p)
+    return nodes[::-1]
+
+
+def _route_arrays(nodes: Sequence[int], best: dict) -> tuple[np.ndarray, np.ndarray]:
+    km = [best[(a, b)][1] for a, b in zip(nodes, nodes[1:])]
+    mi = [best[(a, b)][0] for a, b in zip(nodes, nodes[1:])]
+    return np.r_[0.0, np.cumsum(km)], np.r_[0.0, np.cumsum(mi)]
+
+
+def _generated_routes(network, tg: TrackGraph, sp: ServiceParams, attrs: pd.DataFrame) -> list[_Route]:
+    best = _edge_table(tg, sp)
+    n = len(tg.station_ids)
+    fq = sp.values["frequency"]
+    pop = attrs["population"].to_numpy(dtype=np.float64)
+    is_term = (
+        attrs["terminus"].to_numpy()
+        | attrs["hub"].to_numpy()
+        | (attrs["main"].to_numpy() & (pop >= sp["terminal_min_population"]))
+    )
+    terms = np.flatnonzero(is_term)
+    routes: dict[tuple, list] = {}
+
+    def add(nodes, trains, rid):
+        key = tuple(nodes) if nodes[0] < nodes[-1] else tuple(nodes[::-1])
+        if key in routes:
+            routes[key][0] = max(routes[key][0], trains) if rid.startswith("line:") else routes[key][0] + trains
+            if rid.startswith("line:"):
+                routes[key][1] = rid
+        else:
+            routes[key] = [trains, rid]
+
+    def gravity(a, b, km):
+        x = (
+            fq["scale_trains_per_day"]
+            * (pop[a] * pop[b] / 1e12) ** fq["population_exponent"]
+            * (max(km, 1.0) / 100.0) ** (-fq["km_exponent"])
+        )
+        return x
+
+    # terminal pairs along fastest track paths
+    wanted = []
+    city = attrs["city_id"].to_numpy()
+    if len(terms):
+        dist, pred = dijkstra(_csr(best, n), directed=True, indices=terms, return_predecessors=True)
+        for ia, a in enumerate(terms):
+            for b in terms:
+                if b <= a or not np.isfinite(dist[ia, b]) or city[a] == city[b]:  # not within one city
+                    continue
+                nodes = _path(pred[ia], int(a), int(b))
+                if len(nodes) < 2:
+                    continue
+                km = sum(best[(u, v)][1] for u, v in zip(nodes, nodes[1:]))
+                wanted.append((gravity(a, b, km), f"{tg.station_ids[a]}--{tg.station_ids[b]}", nodes))
+    # systematic rounding: the fractions are carried down the pairs from the busiest, so the day's
+    # total is the rule's total (plain rounding drops every pair below half a train)
+    wanted.sort(key=lambda w: (-w[0], w[1]))
+    carried = 0.0
+    for x, rid, nodes in wanted:
+        before = math.floor(carried + 0.5)
+        carried += x
+        trains = min(int(math.floor(carried + 0.5) - before), int(fq["max_trains_per_day"]))
+        if trains >= fq["min_trains_per_day"] and trains >= 1:
+            add(nodes, trains, rid)
+    # every run of a line end to end
+    for line_id, _, pos, _, _ in tg.runs:
+        nodes = [int(p) for p in pos]
+        km_run = sum(best[(u, v)][1] for u, v in zip(nodes, nodes[1:]))
+        trains = int(math.floor(gravity(nodes[0], nodes[-1], km_run) + 0.5))
+        trains = min(max(trains, int(fq["line_min_trains_per_day"])), int(fq["max_trains_per_day"]))
+        add(nodes, trains, f"line:{line_id}:{tg.station_ids[nodes[0]]}--{tg.station_ids[nodes[-1]]}")
+    out = []
+    for key in sorted(routes, key=lambda k: routes[k][1]):
+        trains, rid = routes[key]
+        x, cr = _route_arrays(key, best)
+        out.append(_Route(rid, np.array(key, dtype=np.int64), x, cr, int(trains)))
+    return out
+
+
+def _override_routes(services: Sequence[Mapping], tg: TrackGraph, sp: ServiceParams) -> list[_Route]:
+    """Routes from a scenario's own ``services`` (see :func:`synthesise_timetable`)."""
+    index = tg.index()
+    n = len(tg.station_ids)
+    problems, out = [], []
+    for k, svc in enumerate(services):
+        where = f"services[{k}]"
+        stops = list(svc.get("stops", ()))
+        if len(stops) < 2:
+            problems.append(f"{where}: give 'stops', a list of at least two station ids")
+            continue
+        unknown = [s for s in stops if s not in index]
+        if unknown:
+            problems.append(f"{where}: stations {unknown} are not rail stations in service on the network's date")
+            continue
+        try:
+            trains = int(svc["trains_per_day"])
+        except (KeyError, TypeError, ValueError):
+            problems.append(f"{where}: give 'trains_per_day', an integer (trains each way)")
+            continue
+        if trains < 1:
+            problems.append(f"{where}: trains_per_day must be at least 1")
+            continue
+        line = svc.get("line")
+        best = _edge_table(tg, sp, line)
+        g = _csr(best, n)
+        nodes: list[int] = []
+        calls: list[int] = [0]
+        ok = True
+        for a, b in zip(stops, stops[1:]):
+            _, pred = dijkstra(g, directed=True, indices=[index[a]], return_predecessors=True)
+            seg = _path(pred[0], index[a], index[b])
+            if len(seg) < 2:
+                problems.append(f"{where}: no in-service track from {a} to {b}" + (f" on line {line}" if line else ""))
+                ok = False
+                break
+            nodes += seg if not nodes else seg[1:]
+            calls.append(len(nodes) - 1)
+        if not ok:
+            continue
+        x, cr = _route_arrays(nodes, best)
+        rid = str(svc.get("route_id") or f"service:{k}:{stops[0]}--{stops[-1]}")
+        out.append(
+            _Route(
+                rid,
+                np.array(nodes, dtype=np.int64),
+                x,
+                cr,
+                trains,
+                fixed_calls=np.array(calls, dtype=np.int64),
+                both_directions=bool(svc.get("both_directions", True)),
+                first_minutes=svc.get("first_departure_minutes"),
+                last_minutes=svc.get("last_departure_minutes"),
+            )
+        )
+    if problems:
+        raise ValueError("invalid services override: " + "; ".join(problems))
+    return out
+
+
+# ------------------------------------------------------------------------------------- trips
+def _levels(n: int) -> np.ndarray:
+    """Stopping levels of a route's n trains in departure order: 0, 1/n, ... interleaved (golden ratio)."""
+    order = np.argsort(np.mod((np.arange(n) + 1) * _GOLDEN, 1.0), kind="stable")
+    q = np.empty(n)
+    q[order] = np.arange(n) / n
+    return q
+
+
+def _call_draws(level: float, rho: float, route_id: str, direction: int, k: int, stations) -> np.ndarray:
+    """Uniform draws ``u`` per station for one train; it calls where ``share > u``.
+
+    A Gaussian copula: ``u = Phi(sqrt(rho) Phi^-1(level') + sqrt(1 - rho) e_s)``, with ``level'`` the
+    train's level moved to the middle of its slot and ``e_s`` a standard normal drawn from a hash of
+    (route, direction, train, station). ``rho = 1`` gives nested patterns (an express skips every
+    station quieter than its level), ``rho = 0`` independent skip-stop patterns; each station keeps
+    its call share whatever ``rho``.
+    """
+    e = np.array([(zlib.crc32(f"{route_id}|{direction}|{k}|{s}".encode()) + 0.5) / 4294967296.0 for s in stations])
+    z = math.sqrt(rho) * float(ndtri(min(max(level, 1e-6), 1 - 1e-6))) + math.sqrt(1.0 - rho) * ndtri(e)
+    return ndtr(z)
+
+
+def _offset(route_id: str, salt: str) -> float:
+    return (zlib.crc32(f"{route_id}|{salt}".encode()) % 10007) / 10007.0
+
+
+def synthesise_timetable(
+    network,
+    *,
+    params: Mapping | None = None,
+    services: Sequence[Mapping] | None = None,
+    generate: bool = True,
+    label: str | None = None,
+) -> Timetable:
+    """Write the day's trains of a network on its date (or with a scenario applied).
+
+    Parameters
+    ----------
+    network : Network
+        Any :class:`~transit.data.network.Network` (``load_network().as_of(...)``, or a scenario's
+        result). Its ``[service]`` table holds every parameter.
+    params : mapping, optional
+        Values that replace some of ``[service]`` (same nesting: ``{"calls": {"hub": 3.0}}``), e.g.
+        parameters fitted on part of a timetable for out-of-sample validation.
+    services : list of dict, optional
+        More services, added to the generated ones and to those of the network's scenarios
+        (``add_service`` modifications, kept in ``network.meta["scenario_services"]``). Each dict: ``stops`` (station ids in
+        order; the trains call at exactly these), ``trains_per_day`` (each way), optional ``line``
+        (run on this line only), ``route_id``, ``both_directions`` (default True),
+        ``first_departure_minutes`` and ``last_departure_minutes``.
+    generate : bool
+        Write the generated services (default); False gives only the ``services`` given.
+    label : str, optional
+
+    Returns
+    -------
+    Timetable
+        Stops = the network's rail stations in service (``city_id``, ``min_change_minutes``), trips
+        (``route_id``, ``train`` ``S<n>``, mode ``rail``, plus ``level`` and ``pattern``), stop times
+        in minutes after midnight, transfers of the network's transfers table (both directions).
+
+    Raises
+    ------
+    KeyError
+        Where ``[service]`` of network.toml lacks a parameter (every missing key named).
+    ValueError
+        On a bad parameter value or a bad ``services`` entry (every problem named).
+
+    Examples
+    --------
+    >>> import transit
+    >>> tt = synthesise_timetable(transit.load_network().as_of("2016-03-10"))
+    >>> bool(tt.n_trips > 100)
+    True
+    """
+    sp = ServiceParams.from_mapping(network.meta.get("service"), params)
+    tg = track_graph(network)
+    attrs = station_attributes(network, sp["hub_stations"])
+    share = call_shares(attrs, sp).to_numpy(dtype=np.float64, copy=True)
+    share[~np.isfinite(share)] = 0.0
+    run = sp.values["running"]
+    rho = float(sp["calls.pattern_correlation"])
+    hub = attrs["hub"].to_numpy()
+    c = runtime.ModelParams.from_mapping(network.running_time).stop_loss_minutes_per_100kmh / 100.0
+    dwell = np.where(hub, run["hub_dwell_minutes"], run["dwell_minutes"])
+    hub_extra = np.where(hub, run["hub_extra_minutes"], 0.0)
+
+    routes = _generated_routes(network, tg, sp, attrs) if generate else []
+    services = [*network.meta.get("scenario_services", ()), *(services or ())]
+    if services:
+        routes += _override_routes(services, tg, sp)
+
+    first0, last0 = sp["first_departure_minutes"], sp["last_departure_minutes"]
+    trip_rows, st_trip, st_seq, st_stop, st_arr, st_dep = [], [], [], [], [], []
+    n_trip = 0
+    for r in routes:
+        first = float(r.first_minutes) if r.first_minutes is not None else first0
+        last = float(r.last_minutes) if r.last_minutes is not None else last0
+        n = r.trains
+        headway = (last - first) / n if n > 0 else 0.0
+        levels = _levels(n) + 0.5 / max(n, 1)
+        m = len(r.stations)
+        for direction in (0, 1) if r.both_directions else (0,):
+            if direction == 0:
+                pos, x, cr = r.stations, r.x_km, r.cruise_min
+                fixed = r.fixed_calls
+            else:
+                pos, x, cr = r.stations[::-1], _x_rev(r.x_km), _x_rev(r.cruise_min)
+                fixed = None if r.fixed_calls is None else np.sort(m - 1 - r.fixed_calls)
+            off = _offset(r.route_id, str(direction)) * headway
+            p = share[pos]
+            if fixed is None and n > 0:
+                u = np.vstack(
+                    [_call_draws(levels[k], rho, r.route_id, direction, k, tg.station_ids[pos]) for k in range(n)]
+                )
+                calls = p[None, :] > u
+                calls[:, 0] = calls[:, -1] = True
+                if r.route_id.startswith("line:"):  # a line's own trains serve each of its stations
+                    unserved = np.flatnonzero(~calls.any(axis=0))
+                    calls[np.argmin(u[:, unserved], axis=0), unserved] = True
+            for k in range(n):
+                if fixed is not None:
+                    idx = fixed
+                    pattern = "fixed"
+                else:
+                    idx = np.flatnonzero(calls[k])
+                    pattern = "all" if len(idx) == m else ("express" if levels[k] >= 0.5 else "semi")
+                d_km = np.diff(x[idx])
+                d_cr = np.diff(cr[idx])
+                v = 60.0 * d_km / np.maximum(d_cr, 1e-9)
+                vr = np.minimum(v, np.sqrt(60.0 * d_km / c)) if c > 0 else v
+                legs = (
+                    60.0 * d_km / np.maximum(vr, 1e-9)
+                    + c * vr
+                    + run["leg_margin_minutes"]
+                    + hub_extra[pos[idx[:-1]]]
+                    + hub_extra[pos[idx[1:]]]
+                )
+                dw = dwell[pos[idx]]
+                dw[0] = dw[-1] = 0.0
+                dep0 = first + off + k * headway
+                # arrival_i = dep0 + sum legs[:i] + sum dwell[1:i]; departure_i = arrival_i + dwell_i
+                arr = dep0 + np.r_[0.0, np.cumsum(legs)] + np.r_[0.0, np.cumsum(dw[:-1])]
+                arr[0] = dep0
+                depm = arr + dw
+                tid = f"{r.route_id}:{'ab'[direction]}{k:03d}"
+                trip_rows.append((tid, r.route_id, f"S{n_trip + 1}", "rail", float(levels[k]), pattern))
+                n_trip += 1
+                st_trip.append(np.full(len(idx), tid, dtype=object))
+                st_seq.append(np.arange(1, len(idx) + 1))
+                st_stop.append(tg.station_ids[pos[idx]])
+                st_arr.append(arr)
+                st_dep.append(depm)
+    trips = pd.DataFrame(trip_rows, columns=list(TRIP_COLUMNS) + ["level", "pattern"])
+    if trip_rows:
+        stop_times = pd.DataFrame(
+            {
+                "trip_id": np.concatenate(st_trip),
+                "stop_sequence": np.concatenate(st_seq).astype(np.int64),
+                "stop_id": np.concatenate(st_stop),
+                "arrival_minutes": np.round(np.concatenate(st_arr), 4),
+                "departure_minutes": np.round(np.concatenate(st_dep), 4),
+            }
+        )
+    else:
+        stop_times = pd.DataFrame({c_: [] for c_ in STOP_TIME_COLUMNS})
+    st = network.stations.set_index("station_id").loc[list(tg.station_ids)]
+    change = np.where(hub, sp["hub_change_minutes"], sp["change_minutes"])
+    stops = pd.DataFrame(
+        {
+            "stop_id": tg.station_ids,
+            "stop_name": st["name"].to_numpy(),
+            "lat": st["lat"].to_numpy(),
+            "lon": st["lon"].to_numpy(),
+            "city_id": st["city_id"].to_numpy(),
+            "min_change_minutes": change,
+        }
+    )
+    tr = network.transfers
+    rail = set(tg.station_ids)
+    tr = tr[tr["from_station_id"].isin(rail) & tr["to_station_id"].isin(rail)]
+    transfers = pd.DataFrame(
+        {
+            "from_stop_id": np.r_[tr["from_station_id"].to_numpy(), tr["to_station_id"].to_numpy()],
+            "to_stop_id": np.r_[tr["to_station_id"].to_numpy(), tr["from_station_id"].to_numpy()],
+            "min_transfer_minutes": np.r_[tr["minutes"].to_numpy(float), tr["minutes"].to_numpy(float)],
+        },
+        columns=list(TRANSFER_COLUMNS),
+    )
+    return Timetable(
+        stops[list(STOP_COLUMNS)],
+        trips,
+        stop_times,
+        transfers,
+        default_change_minutes=float(sp["change_minutes"]),
+        service_date=network.date,
+        label=label or f"service model: {network.label} on {network.date.isoformat()}",
+        meta={"service": sp.to_dict(), "n_routes": len(routes)},
+    )
+
+
+def _x_rev(cum: np.ndarray) -> np.ndarray:
+    """Cumulative values of a path read backwards (the other direction), starting at 0."""
+    return cum[-1] - cum[::-1]

@@ -21,6 +21,7 @@ import pandas as pd
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from transit.routing.graph import line_runs
 from transit.timetable.workbook import (
     TIMETABLE_DATE,
     Workbook,
@@ -141,52 +142,31 @@ def line_pairs(net) -> pd.DataFrame:
         ``km``, ``min_design_kmh``, ``max_design_kmh`` and one column ``km_at_<v>`` per design
         speed ``v`` found (km of the trip on stretches of that design speed).
     """
-    ls = net.line_stations
-    sections = net.sections
-    full = net.tables["line_stations"]
-    category = dict(zip(net.lines["line_id"], net.lines["category"]))
     rows = []
     speeds_seen: set[int] = set()
-    for line_id, stops in ls.groupby("line_id", sort=True):
-        stops = stops.sort_values("seq")
-        seq = stops["seq"].to_numpy()
-        chain = stops["chainage_km"].to_numpy(dtype=np.float64)
-        sids = stops["station_id"].to_numpy()
-        seq_of = full[full["line_id"] == line_id].set_index("station_id")["seq"]
-        speed_at: dict[int, int] = {}
-        for s in sections[sections["line_id"] == line_id].itertuples():
-            for k in range(int(seq_of[s.from_station_id]), int(seq_of[s.to_station_id])):
-                speed_at[k] = int(s.design_kmh)
-        start = 0
-        for i in range(1, len(seq) + 1):
-            if i < len(seq) and all(k in speed_at for k in range(seq[i - 1], seq[i])):
-                continue
-            lo, hi = start, i
-            start = i
-            if hi - lo < 2:
-                continue
-            kmh = np.array([min(speed_at[k] for k in range(seq[m], seq[m + 1])) for m in range(lo, hi - 1)])
-            seg_km = np.diff(chain[lo:hi])
-            speeds_seen.update(int(v) for v in kmh)
-            for a in range(lo, hi):
-                for b in range(a + 1, hi):
-                    segs = slice(a - lo, b - lo)
-                    prof: dict[int, float] = {}
-                    for v, km in zip(kmh[segs], seg_km[segs]):
-                        prof[int(v)] = prof.get(int(v), 0.0) + float(km)
-                    x, y = sorted((sids[a], sids[b]))
-                    rows.append(
-                        {
-                            "line_id": line_id,
-                            "category": category.get(line_id, ""),
-                            "station_a": x,
-                            "station_b": y,
-                            "km": float(chain[b] - chain[a]),
-                            "min_design_kmh": int(kmh[segs].min()),
-                            "max_design_kmh": int(kmh[segs].max()),
-                            "profile": prof,
-                        }
-                    )
+    for run in line_runs(net):
+        chain, sids = run.chainage_km, run.station_ids
+        kmh = run.design_kmh.astype(int)
+        seg_km = np.diff(chain)
+        speeds_seen.update(int(v) for v in kmh)
+        for a in range(len(sids)):
+            for b in range(a + 1, len(sids)):
+                prof: dict[int, float] = {}
+                for v, km in zip(kmh[a:b], seg_km[a:b]):
+                    prof[int(v)] = prof.get(int(v), 0.0) + float(km)
+                x, y = sorted((sids[a], sids[b]))
+                rows.append(
+                    {
+                        "line_id": run.line_id,
+                        "category": run.category,
+                        "station_a": x,
+                        "station_b": y,
+                        "km": float(chain[b] - chain[a]),
+                        "min_design_kmh": int(kmh[a:b].min()),
+                        "max_design_kmh": int(kmh[a:b].max()),
+                        "profile": prof,
+                    }
+                )
     out = pd.DataFrame(
         rows,
         columns=["line_id", "category", "station_a", "station_b", "km", "min_design_kmh", "max_design_kmh", "profile"],

@@ -37,7 +37,16 @@ from transit.geo import haversine_km
 from transit.modes import normalise_measure, normalise_modes
 from transit.routing import runtime
 
-__all__ = ["Graph", "compile_graph", "EDGE_KINDS", "EdgeSink", "access_minutes_estimate", "rail_edges"]
+__all__ = [
+    "Graph",
+    "compile_graph",
+    "EDGE_KINDS",
+    "EdgeSink",
+    "access_minutes_estimate",
+    "rail_edges",
+    "LineRun",
+    "line_runs",
+]
 
 EDGE_KINDS = ("rail", "flight", "transfer", "access", "egress")
 
@@ -148,42 +157,75 @@ def rail_edges(net: Network, add: EdgeSink) -> None:
     add : EdgeSink
         Called as ``add(from_id, to_id, minutes, "rail", line_id)``.
     """
+    params = net.running_time
+    for run in line_runs(net):
+        m = runtime.line_minutes(run.chainage_km, run.design_kmh, params, category=run.category)
+        n = len(run.station_ids)
+        for i in range(n):
+            for j in range(n):
+                if i != j:
+                    add(str(run.station_ids[i]), str(run.station_ids[j]), float(m[i, j]), "rail", run.line_id)
+
+
+@dataclass(frozen=True, eq=False)
+class LineRun:
+    """An unbroken in-service run of a line: consecutive listed stations whose stretches are all open.
+
+    Attributes
+    ----------
+    line_id, category : str
+    station_ids : numpy.ndarray of str
+        The stations in line order.
+    seq : numpy.ndarray of int64
+        Their ``seq`` in ``line_stations.csv`` (stretch ``k`` runs from seq ``k`` to ``k + 1``).
+    chainage_km : numpy.ndarray of float64
+    design_kmh : numpy.ndarray of float64
+        Per stretch between consecutive stations of the run (one fewer than the stations): the lowest
+        design speed of the sections it crosses.
+    """
+
+    line_id: str
+    category: str
+    station_ids: NDArray[np.object_]
+    seq: NDArray[np.int64]
+    chainage_km: NDArray[np.float64]
+    design_kmh: NDArray[np.float64]
+
+
+def line_runs(net: Network) -> list[LineRun]:
+    """Every unbroken in-service run of two or more stations of every line on ``net``'s date.
+
+    The one place where a line is cut into what trains can run on: the static graph, the service
+    model's track and the calibration all read their lines from here.
+    """
     ls = net.line_stations
     sections = net.sections
-    params = net.running_time
     category = net.lines.set_index("line_id")["category"].to_dict()
     seq_all = net.tables["line_stations"].set_index(["line_id", "station_id"])["seq"]
+    out: list[LineRun] = []
     for line_id, stops in ls.groupby("line_id", sort=True):
         stops = stops.sort_values("seq")
-        seq = stops["seq"].to_numpy()
+        seq = stops["seq"].to_numpy(dtype=np.int64)
         chain = stops["chainage_km"].to_numpy(dtype=np.float64)
-        sids = stops["station_id"].to_numpy()
-        secs = sections[sections["line_id"] == line_id]
-        # the design speed of each stretch between consecutive listed stations, from its section
+        sids = stops["station_id"].to_numpy(dtype=object)
         all_seq = seq_all.loc[line_id]
+        # the design speed of each stretch between consecutive listed stations, from its section
         speed_at: dict[int, float] = {}
-        for s in secs.itertuples():
-            a, b = all_seq[s.from_station_id], all_seq[s.to_station_id]
-            for k in range(a, b):
-                speed_at[k] = s.design_kmh
-        # split into runs of consecutive listed stations whose stretches are all in service
-        runs: list[tuple[int, int]] = []
+        for s in sections[sections["line_id"] == line_id].itertuples():
+            for k in range(int(all_seq[s.from_station_id]), int(all_seq[s.to_station_id])):
+                speed_at[k] = float(s.design_kmh)
         start = 0
         for i in range(1, len(seq) + 1):
-            if i == len(seq) or any(k not in speed_at for k in range(seq[i - 1], seq[i])):
-                runs.append((start, i))
-                start = i
-        for lo, hi in runs:
+            if i < len(seq) and all(k in speed_at for k in range(seq[i - 1], seq[i])):
+                continue
+            lo, hi, start = start, i, i
             if hi - lo < 2:
                 continue
-            kmh = np.array(
-                [min(speed_at[k] for k in range(seq[i], seq[i + 1])) for i in range(lo, hi - 1)], dtype=np.float64
+            kmh = np.array([min(speed_at[k] for k in range(seq[m], seq[m + 1])) for m in range(lo, hi - 1)])
+            out.append(
+                LineRun(str(line_id), str(category.get(line_id, "hsr")), sids[lo:hi], seq[lo:hi], chain[lo:hi], kmh)
             )
-            m = runtime.line_minutes(chain[lo:hi], kmh, params, category=category.get(line_id))
-            for i in range(lo, hi):
-                for j in range(lo, hi):
-                    if i != j:
-                        add(sids[i], sids[j], float(m[i - lo, j - lo]), "rail", line_id)
+    return out
 
 
 def compile_graph(net: Network, modes: str | Iterable[str] = ("rail",), measure: str = "station") -> Graph:

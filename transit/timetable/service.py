@@ -56,6 +56,7 @@ from scipy.sparse.csgraph import dijkstra
 from scipy.special import ndtr, ndtri
 
 from transit.routing import runtime
+from transit.routing.graph import line_runs
 from transit.timetable.model import STOP_COLUMNS, STOP_TIME_COLUMNS, TRANSFER_COLUMNS, TRIP_COLUMNS, Timetable
 
 __all__ = [
@@ -281,54 +282,33 @@ def track_graph(network) -> TrackGraph:
     cache = getattr(network, "_cache", None)
     if cache is not None and "service_track" in cache:
         return cache["service_track"]
-    ls = network.line_stations
     st = network.stations
     ids = np.array(sorted(st.loc[st["kind"] == "rail", "station_id"]), dtype=object)
     index = {s: i for i, s in enumerate(ids)}
-    category = dict(zip(network.lines["line_id"], network.lines["category"]))
-    seq_all = network.tables["line_stations"].set_index(["line_id", "station_id"])["seq"]
     op_rows = _operating_speed_rows(network)
     rt = network.running_time
-    sections = network.sections
     runs, eu, ev, ekm, eop, ecat, eline = [], [], [], [], [], [], []
-    for line_id, stops in ls.groupby("line_id", sort=True):
-        stops = stops.sort_values("seq")
-        seq = stops["seq"].to_numpy()
-        chain = stops["chainage_km"].to_numpy(dtype=np.float64)
-        sids = stops["station_id"].to_numpy()
-        speed_at: dict[int, float] = {}
-        for s in sections[sections["line_id"] == line_id].itertuples():
-            a, b = int(seq_all.loc[(line_id, s.from_station_id)]), int(seq_all.loc[(line_id, s.to_station_id)])
-            for k in range(a, b):
-                speed_at[k] = float(s.design_kmh)
-        cat = str(category.get(line_id, "hsr"))
-        start = 0
-        for i in range(1, len(seq) + 1):
-            if i < len(seq) and all(k in speed_at for k in range(seq[i - 1], seq[i])):
-                continue
-            lo, hi = start, i
-            start = i
-            if hi - lo < 2 or any(sids[m] not in index for m in range(lo, hi)):
-                continue
-            op = []
-            for m in range(lo, hi - 1):
-                ks = range(seq[m], seq[m + 1])
-                design = min(speed_at[k] for k in ks)
-                modelled = float(runtime.operating_kmh(np.array([design]), rt)[0])
-                given = [op_rows[(line_id, k)] for k in ks if (line_id, k) in op_rows]
-                op.append(min(given) if given else modelled)
-            pos = np.array([index[s] for s in sids[lo:hi]], dtype=np.int64)
-            op = np.array(op, dtype=np.float64)
-            runs.append((line_id, cat, pos, chain[lo:hi].copy(), op))
-            km = np.diff(chain[lo:hi])
-            for m in range(hi - lo - 1):
-                for u, v in ((pos[m], pos[m + 1]), (pos[m + 1], pos[m])):
-                    eu.append(u)
-                    ev.append(v)
-                    ekm.append(km[m])
-                    eop.append(op[m])
-                    ecat.append(cat)
-                    eline.append(line_id)
+    for run in line_runs(network):
+        line_id, cat, seq = run.line_id, run.category, run.seq
+        if any(s not in index for s in run.station_ids):
+            continue
+        modelled = runtime.operating_kmh(run.design_kmh, rt)
+        op = []
+        for m in range(len(seq) - 1):
+            given = [op_rows[(line_id, k)] for k in range(seq[m], seq[m + 1]) if (line_id, k) in op_rows]
+            op.append(min(given) if given else float(modelled[m]))
+        pos = np.array([index[s] for s in run.station_ids], dtype=np.int64)
+        op = np.array(op, dtype=np.float64)
+        runs.append((line_id, cat, pos, run.chainage_km.copy(), op))
+        km = np.diff(run.chainage_km)
+        for m in range(len(pos) - 1):
+            for u, v in ((pos[m], pos[m + 1]), (pos[m + 1], pos[m])):
+                eu.append(u)
+                ev.append(v)
+                ekm.append(km[m])
+                eop.append(op[m])
+                ecat.append(cat)
+                eline.append(line_id)
     tg = TrackGraph(
         ids,
         runs,

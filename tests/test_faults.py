@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from transit._files import atomic_open, write_text
+from transit.errors import RoadDataError
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
@@ -142,6 +143,18 @@ def test_sigkill_mid_long_write_leaves_old_file_intact(tmp_path):
 def test_sigkill_mid_long_write_leaves_no_temp(tmp_path):
     _target, _proc = kill_long_write(tmp_path, signal.SIGKILL)
     assert temps(tmp_path) == []
+
+
+def test_the_next_write_removes_what_a_killed_writer_left(tmp_path):
+    """SIGKILL leaves the old file whole and a hidden temporary; the next write of that file removes
+    the temporary of the dead process (and only of dead processes)."""
+    target, _proc = kill_long_write(tmp_path, signal.SIGKILL)
+    assert target.read_text(encoding="utf-8") == OLD and len(temps(tmp_path)) == 1
+    alive = tmp_path / f".long.txt.{os.getppid()}.abcd.tmp"  # a live writer's temporary stays
+    alive.write_text("in progress", encoding="utf-8")
+    write_text(target, "new", overwrite=True)
+    assert target.read_text(encoding="utf-8") == "new"
+    assert temps(tmp_path) == [alive]
 
 
 # --------------------------------------------------------------------------- one command-line write, end to end
@@ -272,12 +285,7 @@ def test_a_damaged_timetable_pickle_is_parsed_again_and_rewritten(tmp_path, monk
     assert stops.equals(first.stops)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="load_road_graph reads an existing GraphML cache without a check: a damaged one raises "
-    "instead of being rebuilt from osm_xml (transit/road.py; docs/reliability.md)",
-)
-def test_a_damaged_road_graph_cache_is_rebuilt(tmp_path):
+def test_a_damaged_road_graph_cache_is_rebuilt(tmp_path, capsys):
     pytest.importorskip("osmnx")
     from transit.road import load_road_graph
 
@@ -285,3 +293,8 @@ def test_a_damaged_road_graph_cache_is_rebuilt(tmp_path):
     cache.write_text("<graphml>cut off in the mid", encoding="utf-8")
     graph = load_road_graph(osm_xml=DATA / "road" / "synthetic_town.osm", cache=cache)
     assert graph.number_of_edges() > 0
+    assert "was unreadable" in capsys.readouterr().err  # one line says so
+    assert load_road_graph(cache=cache).number_of_edges() == graph.number_of_edges()  # rewritten whole
+    cache.write_text("<graphml>cut off", encoding="utf-8")
+    with pytest.raises(RoadDataError, match="delete it, or give osm_xml="):
+        load_road_graph(cache=cache)

@@ -42,6 +42,24 @@ def _check_target(path: Path, overwrite: bool, mkdir: bool, hint: str) -> Path:
     return parent
 
 
+def _remove_stale_temporaries(parent: Path, name: str) -> None:
+    """Remove the temporaries of ``name`` left by a writer that was killed (its process is gone).
+
+    A temporary is named ``.<name>.<pid>.<random>.tmp``; a SIGKILL gives its writer no chance to
+    remove it, so the next write of the same file does, when no process ``pid`` runs any more.
+    """
+    for tmp in parent.glob(f".{name}.*.tmp"):
+        pid = tmp.name[len(name) + 2 :].split(".", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            tmp.unlink(missing_ok=True)
+        except PermissionError:  # another user's live process
+            continue
+
+
 @contextmanager
 def atomic_path(
     path: str | os.PathLike[str],
@@ -80,7 +98,8 @@ def atomic_path(
     """
     target = Path(path)
     parent = _check_target(target, overwrite, mkdir, hint)
-    fd, name = tempfile.mkstemp(dir=parent, prefix=f".{target.name}.", suffix=".tmp")
+    _remove_stale_temporaries(parent, target.name)
+    fd, name = tempfile.mkstemp(dir=parent, prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp")
     os.close(fd)
     tmp = Path(name)
     try:

@@ -18,6 +18,7 @@ can be a snapping point (simplification would drop street corners and lengthen t
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -156,11 +157,24 @@ def load_road_graph(
     >>> sorted(next(iter(g.edges(data=True)))[2])[:3]  # doctest: +SKIP
     ['highway', 'length', 'name']
     """
+    damaged = False
     if cache is not None and Path(cache).exists():
-        graph = ox.load_graphml(cache)
-        if all("travel_time" in d for _, _, d in graph.edges(data=True)):
-            return graph
-        return add_speeds(graph, hwy_speeds=hwy_speeds, fallback_kmh=fallback_kmh)
+        try:
+            graph = ox.load_graphml(cache)
+        except Exception as exc:  # noqa: BLE001 - a truncated or foreign file: rebuild it where we can
+            if osm_xml is None and place is None:
+                raise RoadDataError(
+                    f"cannot read the road graph cache {cache}: {type(exc).__name__}: {exc}; delete it, or give "
+                    "osm_xml= (or place= with download=True) to build it again"
+                ) from exc
+            sys.stderr.write(
+                f"transit: road graph cache {cache} was unreadable ({type(exc).__name__}); building it again\n"
+            )
+            damaged = True
+        else:
+            if all("travel_time" in d for _, _, d in graph.edges(data=True)):
+                return graph
+            return add_speeds(graph, hwy_speeds=hwy_speeds, fallback_kmh=fallback_kmh)
     if osm_xml is not None:
         path = Path(osm_xml)
         if not path.is_file():
@@ -182,7 +196,7 @@ def load_road_graph(
         raise RoadDataError(f"the road graph from {osm_xml or place} has no edges (no ways with a highway tag?)")
     graph = add_speeds(graph, hwy_speeds=hwy_speeds, fallback_kmh=fallback_kmh)
     if cache is not None:
-        save_road_graph(graph, cache)
+        save_road_graph(graph, cache, overwrite=damaged)  # a damaged cache is replaced, a good one never
     return graph
 
 

@@ -201,11 +201,19 @@ def test_compile_note_on_stderr_only_when_the_cache_is_cold(tmp_path, monkeypatc
     assert _warmup.NOTE not in capsys.readouterr().err  # once per process
 
 
+def test_no_compile_note_before_a_bad_input_message(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(_warmup, "_noted", False)
+    monkeypatch.setattr(_warmup, "_cache_dirs", lambda py_file: [tmp_path])  # cold
+    assert main(["times", "alpha", "gama", "--network", TINY]) == 2
+    assert capsys.readouterr().err.startswith("transit times: error: ")
+
+
 def test_no_compile_note_when_the_cache_is_warm(tmp_path, monkeypatch, capsys):
-    source = Path(transit.__file__).parent / "routing" / "_kernels.py"
     tag = _warmup.sys.version_info
-    for name, line in _warmup._cached_functions(source.read_text(encoding="utf-8")):
-        (tmp_path / f"_kernels.{name}-{line}.py{tag[0]}{tag[1]}{_warmup.sys.abiflags}.nbi").write_bytes(b"")
+    for package in ("routing", "timetable"):  # the kernels a routing command may compile
+        source = Path(transit.__file__).parent / package / "_kernels.py"
+        for name, line in _warmup._cached_functions(source.read_text(encoding="utf-8")):
+            (tmp_path / f"_kernels.{name}-{line}.py{tag[0]}{tag[1]}{_warmup.sys.abiflags}.nbi").write_bytes(b"")
     monkeypatch.setattr(_warmup, "_noted", False)
     monkeypatch.setattr(_warmup, "_cache_dirs", lambda py_file: [tmp_path])
     assert not _warmup.kernel_cache_is_cold()

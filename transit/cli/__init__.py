@@ -11,7 +11,6 @@ import sys
 from importlib import import_module
 
 import transit
-from transit.cli._warmup import note_first_compile
 from transit.errors import TransitError
 
 __all__ = ["main", "build_parser", "add_sweep_arguments"]
@@ -354,7 +353,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_BAD_INPUT
-    note_first_compile(args.command)
     try:
         return int(import_module(COMMANDS[args.command]).run(args))
     except KeyboardInterrupt:  # pragma: no cover

@@ -60,11 +60,18 @@ def _cache_dirs(py_file: Path) -> list[Path]:
     return dirs
 
 
-def kernel_cache_is_cold(module: str = "transit.routing._kernels") -> bool:
+#: The modules whose kernels a routing command may compile.
+KERNEL_MODULES = ("transit.routing._kernels", "transit.timetable._kernels")
+
+
+def kernel_cache_is_cold(module: str | None = None) -> bool:
     """True when some cached kernel of ``module`` has no index in numba's cache, or an index older than the source.
 
     Reads file names and times only (no numba import): cheap enough to run before every command.
+    ``module`` None: any of :data:`KERNEL_MODULES`.
     """
+    if module is None:
+        return any(kernel_cache_is_cold(m) for m in KERNEL_MODULES)
     try:
         spec = find_spec(module)
         if spec is None or not spec.origin:
@@ -86,6 +93,9 @@ def kernel_cache_is_cold(module: str = "transit.routing._kernels") -> bool:
 
 def note_first_compile(args: argparse.Namespace | str) -> bool:
     """Print :data:`NOTE` to stderr, once per process, when a routing command is about to compile the kernels.
+
+    Called once a command's input is read and good (``network_from_args``), so that a bad input's
+    message comes alone.
 
     Parameters
     ----------

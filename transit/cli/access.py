@@ -13,6 +13,7 @@ import pandas as pd
 
 from transit.cli._common import EXIT_OK, network_from_args
 from transit.cli._tables import check_out, emit_frame, out_suffix, parse_hours, parse_modes, split_places
+from transit.cli._warmup import note_first_compile
 from transit.data.network import Network
 from transit.export import GEO_SUFFIXES, SUFFIXES
 from transit.indicators import accessibility
@@ -92,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
     modes = parse_modes(args.modes)
     within = parse_hours(args.within, "--within")
     net = network_from_args(args)
+    note_first_compile(args)
     frame = accessibility(
         net,
         modes=modes,

@@ -21,6 +21,7 @@ import pandas as pd
 
 from transit.cli._common import EXIT_OK, network_at
 from transit.cli._tables import FIGURE_SUFFIXES, check_out, emit_frame, out_suffix, parse_modes
+from transit.cli._warmup import note_first_compile
 from transit.cli.access import default_group, table_formats, with_city_points
 from transit.data.network import Network, load_network
 from transit.export import GEO_SUFFIXES, SUFFIXES
@@ -95,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
     base_at = network_at(base, args.year, args.date)
     net_a = network_of(args.a, base, base_at)
     net_b = network_of(args.b, base, base_at)
+    note_first_compile(args)
     if suffix in FIGURE_SUFFIXES:
         # matplotlib (the [maps] extra) loads only for a figure
         from transit.maps.draw import plot_minutes_saved, save_figure  # noqa: PLC0415

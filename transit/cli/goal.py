@@ -8,6 +8,7 @@ import shutil
 import sys
 
 from transit.cli._common import EXIT_MISSED, EXIT_OK, network_from_args, write_output
+from transit.cli._warmup import note_first_compile
 from transit.goals import GoalReport, check_goal, list_goals, load_goal
 
 
@@ -22,11 +23,10 @@ def run(args: argparse.Namespace) -> int:
     if not args.goal:
         raise ValueError("name a goal (e.g. `transit goal wenzhou-521`) or use --list")
     goal = load_goal(args.goal)
+    net = network_from_args(args)
+    note_first_compile(args)
     report = check_goal(
-        goal,
-        network_from_args(args),
-        method=args.method,
-        statistic=args.statistic if args.method == "timetable" else "fastest",
+        goal, net, method=args.method, statistic=args.statistic if args.method == "timetable" else "fastest"
     )
     width = None if args.out or not sys.stdout.isatty() else shutil.get_terminal_size().columns
     write_output(render_report(report, args.format, width=width), args.out, args.force)

@@ -29,6 +29,7 @@ from transit.cli._tables import (
     terminal_width,
     write_frame,
 )
+from transit.cli._warmup import note_first_compile
 from transit.data.network import Network
 from transit.export import SUFFIXES
 from transit.goals.report import format_minutes, format_table
@@ -82,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
     net = network_from_args(args)
     city = net.city(args.origin)
     origin_id = str(city.name)
+    note_first_compile(args)  # the input is good: routing (and a first compile) comes next
     tt = travel_times(net, modes=modes, measure=args.measure, origins=[origin_id])
     common = dict(modes=modes, measure=args.measure, grid_km=args.grid_km, travel_times=tt)
     if suffix in FIGURE_SUFFIXES:

@@ -20,6 +20,7 @@ import pandas as pd
 
 from transit.cli._common import EXIT_OK, network_from_args
 from transit.cli._tables import check_out, emit_frame, frame_text, out_suffix, parse_modes, split_places, terminal_width
+from transit.cli._warmup import note_first_compile
 from transit.data.network import Network
 from transit.export import GEO_SUFFIXES, SUFFIXES
 from transit.travel import travel_times
@@ -79,6 +80,7 @@ def minutes_matrix(
     _check_modes(net, list(origins or []) + list(destinations or []), places_o + places_d, modes)
     orig = _expand(net, places_o, level) if origins else None
     dest = _expand(net, places_d, level) if destinations else None
+    note_first_compile("matrix")  # the input is good: routing (and a first compile) comes next
     tt = travel_times(net, modes=modes, measure=measure, origins=orig)
     cities = set(net.cities["city_id"])
     if level == "station":

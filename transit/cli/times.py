@@ -14,6 +14,7 @@ import math
 import sys
 
 from transit.cli._common import EXIT_OK, network_from_args
+from transit.cli._warmup import note_first_compile
 from transit.data.network import Network
 from transit.goals import PlaceTimer, city_station_sets, format_minutes
 from transit.goals.routes import clock, json_minutes, line_name, route_to_dict
@@ -37,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
     options = {"statistic": args.statistic} if args.method == "timetable" else {}
     if args.method == "static" and args.statistic != "fastest":
         raise ValueError("--statistic needs --method timetable; the static method has only the fastest time")
+    note_first_compile(args)  # the input is good: routing (and a first compile) comes next
     tt = travel_times(net, method=args.method, modes=modes, measure=args.measure, origins=[a[1]], **options)
     sets = None
     if args.measure == "station" and args.city_stations == "all":

@@ -1,6 +1,7 @@
 """Reruns give the same bytes: the main job and the command line, twice, and across numba thread counts.
 
-- In process (quick): ``transit goal|times|scenario`` with ``--format json`` (and ``--out`` where the
+- In process (quick): ``transit goal|times|scenario`` with ``--format json``, and ``transit
+  matrix|access|compare|map`` writing CSV, JSON and GeoJSON (and ``--out`` where the
   command has it) on the tiny network, run twice, write identical bytes.
 - In subprocesses (``@pytest.mark.slow``; it runs in CI too): one process with ``NUMBA_NUM_THREADS=1``
   and one with ``=2`` each run the main job (``scripts/wenzhou_521.py --out DIR`` on the bundled YRD
@@ -59,6 +60,26 @@ def test_goal_json_out_twice_is_byte_identical(tmp_path):
 def test_times_and_scenario_twice_print_identical_bytes(argv):
     (code1, out1), (code2, out2) = run(argv), run(argv)
     assert code1 == code2 == 0 and out1 == out2 and out1.strip()
+
+
+@pytest.mark.parametrize(
+    "argv, suffix",
+    [
+        (["matrix", "--network", TINY, "--modes", "rail,air"], ".csv"),
+        (["access", "--network", TINY], ".csv"),
+        (["compare", "2016", "2031", "--network", TINY], ".json"),
+        (["map", "alpha", "--network", TINY, "--measure", "station"], ".geojson"),
+    ],
+    ids=["matrix-csv", "access-csv", "compare-json", "map-geojson"],
+)
+def test_table_and_layer_commands_write_identical_bytes_twice(tmp_path, argv, suffix):
+    if suffix == ".geojson":
+        pytest.importorskip("geopandas")
+    paths = [tmp_path / f"a{suffix}", tmp_path / f"b{suffix}"]
+    for path in paths:
+        assert run([*argv, "--out", str(path)])[0] == 0
+    first, second = (p.read_bytes() for p in paths)
+    assert first == second and first.strip()
 
 
 DRIVER = """

@@ -24,6 +24,7 @@ __all__ = [
     "BoundaryDataError",
     "MissingExtraError",
     "SweepError",
+    "NotIncrementalError",
     "SchedulerUnreachableError",
 ]
 
@@ -155,6 +156,12 @@ class MissingExtraError(ImportError, TransitError):
             f"the extra: pip install 'yrd-transit[{extra}]' (or '.[{extra}]' in a checkout)",
             name=module,
         )
+
+
+class NotIncrementalError(ValueError, TransitError):
+    """A sweep's combinations cannot be evaluated incrementally (a door-measure goal, too many projects on
+    one line, ...): the sweep falls back to a full check per combination and says why. Internal to
+    :mod:`transit.sweep`; never reaches a user as an error."""
 
 
 class SweepError(ValueError, TransitError):

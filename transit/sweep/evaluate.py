@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 import transit
-from transit.errors import ScenarioError, SweepError
+from transit.errors import NotIncrementalError, ScenarioError, SweepError
 from transit.modes import normalise_measure, normalise_modes
 from transit.routing.graph import rail_edges
 from transit.sweep import _kernels
@@ -298,10 +298,6 @@ class SweepModel:
         return len(self.indices)
 
 
-class NotIncremental(Exception):
-    """Raised inside :func:`build_model` when the combination cannot be evaluated incrementally."""
-
-
 def _key_edges(net, rail: bool, air: bool) -> dict[str, dict[tuple[str, str], float]]:
     """Edges of one network by key, as :func:`transit.routing.graph.compile_graph` weighs them (station measure)."""
     out: dict[str, dict[tuple[str, str], float]] = {}
@@ -366,7 +362,7 @@ def build_model(goal, base_net, projects, plan: GoalPlan) -> SweepModel:
 
     Raises
     ------
-    NotIncremental
+    NotIncrementalError
         The goal's measure is not ``station``, its tiers use different modes, too many projects touch
         one line, or projects interact beyond their keys: use the naive loop.
     SweepError
@@ -375,12 +371,12 @@ def build_model(goal, base_net, projects, plan: GoalPlan) -> SweepModel:
     measures = {normalise_measure(m) for m in plan.measures} or {normalise_measure("station")}
     modes = {normalise_modes(m) for m in plan.modes} or {normalise_modes("rail")}
     if measures != {normalise_measure("station")}:
-        raise NotIncremental(
+        raise NotIncrementalError(
             f"measure {sorted(str(m) for m in measures)}: incremental sweeps take the station "
             "measure only (door access depends on every station in service)"
         )
     if len(modes) != 1:
-        raise NotIncremental("the goal's tiers use different modes")
+        raise NotIncrementalError("the goal's tiers use different modes")
     (mode,) = modes
     rail, air = "rail" in mode, "air" in mode
     full = base_net.tables
@@ -396,7 +392,7 @@ def build_model(goal, base_net, projects, plan: GoalPlan) -> SweepModel:
     crowded = {k: ps for k, ps in key_projects.items() if len(ps) > MAX_PROJECTS_PER_KEY}
     if crowded:
         k, ps = next(iter(sorted(crowded.items())))
-        raise NotIncremental(f"{len(ps)} projects touch {k} (at most {MAX_PROJECTS_PER_KEY} per line)")
+        raise NotIncrementalError(f"{len(ps)} projects touch {k} (at most {MAX_PROJECTS_PER_KEY} per line)")
     touched = {k: ps for k, ps in key_projects.items() if ps}
     covering = _covering(touched)
 
@@ -411,12 +407,12 @@ def build_model(goal, base_net, projects, plan: GoalPlan) -> SweepModel:
         for k in set(key_projects) | set(edges):
             ps = key_projects.get(k)
             if ps is None:  # a key no project was thought to touch, made by a project: unexpected
-                raise NotIncremental(f"edges of {k} appear that no project's keys name")
+                raise NotIncrementalError(f"edges of {k} appear that no project's keys name")
             s = sum(((combo >> p) & 1) << j for j, p in enumerate(ps))
             got = edges.get(k, {})
             if (k, s) in seen:
                 if seen[(k, s)] != got:
-                    raise NotIncremental(f"the edges of {k} depend on projects that do not touch it")
+                    raise NotIncrementalError(f"the edges of {k} depend on projects that do not touch it")
             else:
                 seen[(k, s)] = got
 
@@ -486,7 +482,7 @@ def build_model(goal, base_net, projects, plan: GoalPlan) -> SweepModel:
         var = [s for s in mine["station_id"] if index[s] not in always and not node_fixed[index[s]]]
         fixed = [s for s in mine["station_id"] if s not in var]
         if len(var) > MAX_VARIABLE_STATIONS:
-            raise NotIncremental(f"{len(var)} stations of {p} change service (at most {MAX_VARIABLE_STATIONS})")
+            raise NotIncrementalError(f"{len(var)} stations of {p} change service (at most {MAX_VARIABLE_STATIONS})")
         sets = []
         for code in range(1 << len(var)):
             served = set(fixed) | {s for j, s in enumerate(var) if (code >> j) & 1}

@@ -15,7 +15,7 @@ from datetime import date
 import numpy as np
 
 import transit
-from transit.errors import MissingExtraError, SchedulerUnreachableError, SweepError
+from transit.errors import MissingExtraError, NotIncrementalError, SchedulerUnreachableError, SweepError
 
 try:
     import dask
@@ -204,7 +204,7 @@ def _sweep(
     if incremental:
         try:
             model = ev.build_model(goal, base_net, projects, plan)
-        except ev.NotIncremental as exc:
+        except NotIncrementalError as exc:
             note = f"naive loop: {exc}"
     else:
         note = "naive loop, as asked"

@@ -24,6 +24,7 @@ import datetime as _dt
 import hashlib
 import os
 import pickle
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -323,8 +324,10 @@ def load_workbook(path=None, *, cache: bool = True) -> Workbook:
             with open(cfile, "rb") as f:
                 trains, stops, stations = pickle.load(f)
             return Workbook(trains, stops, stations, p)
-        except Exception:  # a damaged or incompatible cache: parse again
-            pass
+        except Exception as exc:  # noqa: BLE001 - a damaged or incompatible cache: parse again, say so
+            sys.stderr.write(
+                f"transit: timetable cache {cfile} was unreadable ({type(exc).__name__}); parsing the workbook again\n"
+            )
     tt = _parse(p)
     try:
         with atomic_open(cfile, "wb", overwrite=True, mkdir=True) as f:

@@ -453,8 +453,13 @@ def service_toml(fit: dict, net) -> str:
                 f"regression {fit['calls'][k] - grid['intercept_shift']:.4f} + {grid['intercept_shift']} chosen on the "
                 "grid against the fastest journeys of 2016 (calibrate_service)"
             )
-        elif k == "pattern_correlation":
+        elif k in ("pattern_correlation", "express_share"):
             note = "chosen on the grid against the fastest journeys of 2016 (calibrate_service)" if grid else "estimate"
+        elif k == "express_min_call_share":
+            note = (
+                "an express calls only at stations whose call share is at least this (hubs and the largest "
+                "cities' main stations); estimate, kept from network.toml"
+            )
         lines.append(f"{k} = {fit['calls'][k]}   # (-) {note}")
     lines.append("")
     lines.append("[service.running]")

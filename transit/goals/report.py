@@ -239,8 +239,8 @@ class GoalReport:
     ACCURACY_NOTES = {
         "timetable": (
             "Accuracy: times come from the service model's trains (docs/service_model.md). Against the real "
-            "2016 timetable, with whole corridors held out of the fit, the fastest journeys were about 10 % "
-            "off in the median and two in three within 15 %, direct and changing journeys alike "
+            "2016 timetable, with whole corridors held out of the fit, the fastest journeys were about 8 % "
+            "off in the median and three in four within 15 %, direct and changing journeys alike "
             "(docs/validation.md); read a margin under about 10 % of the limit as too close to call."
         ),
         "static": (

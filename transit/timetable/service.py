@@ -95,6 +95,8 @@ SERVICE_KEYS = {
         "terminus",
         "hub",
         "pattern_correlation",
+        "express_share",
+        "express_min_call_share",
     ),
     "running": (
         "speed_factor_hsr",
@@ -182,6 +184,9 @@ class ServiceParams:
         for k in ("speed_factor_hsr", "speed_factor_intercity", "speed_factor_conventional"):
             if not 0.0 < r[k] <= 1.5:
                 bad.append(f"[service.running] {k} = {r[k]} must be in (0, 1.5]")
+        for k in ("pattern_correlation", "express_share", "express_min_call_share"):
+            if not 0.0 <= out["calls"][k] <= 1.0:
+                bad.append(f"[service.calls] {k} = {out['calls'][k]} must be from 0 to 1")
         if out[""]["last_departure_minutes"] < out[""]["first_departure_minutes"]:
             bad.append("[service] last_departure_minutes is before first_departure_minutes")
         if f["max_trains_per_day"] < 1 or f["min_trains_per_day"] <= 0:
@@ -654,6 +659,8 @@ def synthesise_timetable(
     share[~np.isfinite(share)] = 0.0
     run = sp.values["running"]
     rho = float(sp["calls.pattern_correlation"])
+    express_share = float(sp["calls.express_share"])
+    express_min = float(sp["calls.express_min_call_share"])
     hub = attrs["hub"].to_numpy()
     c = runtime.ModelParams.from_mapping(network.running_time).stop_loss_minutes_per_100kmh / 100.0
     dwell = np.where(hub, run["hub_dwell_minutes"], run["dwell_minutes"])
@@ -688,6 +695,11 @@ def synthesise_timetable(
                     [_call_draws(levels[k], rho, r.route_id, direction, k, tg.station_ids[pos]) for k in range(n)]
                 )
                 calls = p[None, :] > u
+                # the top levels of a through route run express: only where nearly every train calls
+                n_express = int(math.floor(express_share * n + 0.5)) if not r.route_id.startswith("line:") else 0
+                if n_express:
+                    top = np.argsort(-levels, kind="stable")[:n_express]
+                    calls[top] = p[None, :] >= express_min
                 calls[:, 0] = calls[:, -1] = True
                 if r.route_id.startswith("line:"):  # a line's own trains serve each of its stations
                     unserved = np.flatnonzero(~calls.any(axis=0))
@@ -699,6 +711,8 @@ def synthesise_timetable(
                 else:
                     idx = np.flatnonzero(calls[k])
                     pattern = "all" if len(idx) == m else ("express" if levels[k] >= 0.5 else "semi")
+                    if n_express and k in top:
+                        pattern = "express"
                 d_km = np.diff(x[idx])
                 d_cr = np.diff(cr[idx])
                 v = 60.0 * d_km / np.maximum(d_cr, 1e-9)

@@ -205,3 +205,13 @@ def test_wenzhou_521_script_writes_report_and_figure(tmp_path, capsys):
     assert (out / "wenzhou-521.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert script.main(argv) == 2 and "--force" in capsys.readouterr().err  # no silent overwrite
     assert script.main(argv + ["--force", "--strict"]) == 1
+
+
+def test_times_out_writes_the_answer_and_refuses_to_replace_it(tmp_path, capsys):
+    target = tmp_path / "times.json"
+    argv = ["times", "alpha", "gamma", "--network", TINY, "--year", "2021", "--format", "json", "--out", str(target)]
+    assert main(argv) == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["method"] == "timetable"
+    assert capsys.readouterr().out == ""  # written to the file, not the terminal
+    assert main(argv) == 2 and "--force" in capsys.readouterr().err
+    assert main([*argv, "--force"]) == 0

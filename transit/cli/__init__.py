@@ -112,6 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
         "温州, not the county station 苍南) or for all its stations",
     )
     times.add_argument("--format", choices=("table", "json"), default="table")
+    times.add_argument("--out", metavar="FILE", help="write the answer to FILE (atomically) instead of the terminal")
+    times.add_argument("--force", action="store_true", help="replace FILE if it exists")
     times.add_argument(
         "--gtfs",
         metavar="FEED",

@@ -9,11 +9,14 @@ window.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import math
 import sys
+from contextlib import redirect_stdout
 
-from transit.cli._common import EXIT_OK, network_from_args
+from transit.cli._common import EXIT_OK, network_from_args, write_output
+from transit.cli._tables import check_out
 from transit.cli._warmup import note_first_compile
 from transit.data.network import Network
 from transit.goals import PlaceTimer, city_station_sets, format_minutes
@@ -24,7 +27,17 @@ from transit.travel import travel_times
 
 
 def run(args: argparse.Namespace) -> int:
-    """``transit times A B``: the fastest time and its route."""
+    """``transit times A B``: the fastest time and its route, printed or written to ``--out``."""
+    out = getattr(args, "out", None)
+    check_out(out, getattr(args, "force", False))  # before any work: an existing file without --force
+    text = io.StringIO()
+    with redirect_stdout(text):
+        code = _run(args)
+    write_output(text.getvalue(), out, getattr(args, "force", False))
+    return code
+
+
+def _run(args: argparse.Namespace) -> int:
     if getattr(args, "gtfs", None):
         return run_gtfs(args)
     if getattr(args, "window", None) is not None:

@@ -244,21 +244,9 @@ class TrackGraph:
 
 
 def _operating_speed_rows(network) -> dict:
-    """``(line_id, seq) -> operating km/h`` from ``network.operating_speeds``, where the table exists."""
-    if "operating_speeds" not in network.tables:
-        return {}
-    ops = getattr(network, "operating_speeds", None)
-    if ops is None:  # the table is loaded but not yet filtered by the Network: latest row per section
-        ops = network.tables["operating_speeds"]
-        if len(ops) == 0:
-            return {}
-        valid = pd.to_datetime(ops["valid_from"]).dt.date <= network.date
-        ops = (
-            ops[valid]
-            .sort_values("valid_from", kind="stable")
-            .groupby(["line_id", "from_station_id", "to_station_id"], sort=True)
-            .tail(1)
-        )
+    """``(line_id, seq) -> operating km/h`` from ``network.operating_speeds`` (the rows that hold on
+    the network's date, already cut so that they do not overlap)."""
+    ops = network.operating_speeds
     if len(ops) == 0:
         return {}
     seq_all = network.tables["line_stations"].set_index(["line_id", "station_id"])["seq"]
@@ -284,9 +272,10 @@ def track_graph(network) -> TrackGraph:
     >>> bool(len(tg.edge_u) > 0)
     True
     """
-    cache = getattr(network, "_cache", None)
-    if cache is not None and "service_track" in cache:
-        return cache["service_track"]
+    return network.cached(("service", "track"), lambda: _build_track_graph(network))
+
+
+def _build_track_graph(network) -> TrackGraph:
     st = network.stations
     ids = np.array(sorted(st.loc[st["kind"] == "rail", "station_id"]), dtype=object)
     index = {s: i for i, s in enumerate(ids)}
@@ -314,7 +303,7 @@ def track_graph(network) -> TrackGraph:
                 eop.append(op[m])
                 ecat.append(cat)
                 eline.append(line_id)
-    tg = TrackGraph(
+    return TrackGraph(
         ids,
         runs,
         np.array(eu, dtype=np.int64),
@@ -324,9 +313,6 @@ def track_graph(network) -> TrackGraph:
         np.array(ecat, dtype=object),
         np.array(eline, dtype=object),
     )
-    if cache is not None:
-        cache["service_track"] = tg
-    return tg
 
 
 # ---------------------------------------------------------------------------- station attributes

@@ -29,7 +29,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -66,18 +65,11 @@ def network_timetable(
     """
     modes_n = normalise_modes(modes)
     measure_n = normalise_measure(measure)
-    key = ("timetable", modes_n, measure_n)
-    cache = network._cache
-    if key not in cache:
-        cache[key] = _build(network, modes_n, measure_n)
-    return cache[key]  # type: ignore[no-any-return]
+    return network.cached(("timetable", modes_n, measure_n), lambda: _build(network, modes_n, measure_n))
 
 
 def _build(network: Network, modes: tuple[Mode, ...], measure: Measure) -> Timetable:
-    rail = cache_key = ("timetable", "rail-service")
-    if cache_key not in network._cache:
-        network._cache[cache_key] = synthesise_timetable(network)
-    tt: Timetable = network._cache[rail]
+    tt = network.cached(("timetable", "rail-service"), lambda: synthesise_timetable(network))
     if Mode.RAIL not in modes:  # air only: keep the stops, drop the trains
         tt = Timetable(
             tt.stops,
@@ -444,7 +436,3 @@ class TimetableTravelTimes:
         with atomic_open(path, overwrite=overwrite) as f:
             frame.to_csv(f, index=False, float_format="%.2f", lineterminator="\n")
         return Path(path)
-
-
-def _unused(*_: Any) -> None:  # pragma: no cover
-    return None

@@ -21,6 +21,7 @@ Every fit takes stations or lines to leave out, so that whole corridors can be h
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -77,8 +78,12 @@ class WorkbookCalls:
     legs: pd.DataFrame
 
 
+@lru_cache(maxsize=8)
 def _track_paths(tg):
-    """All-pairs fastest track paths (by km at operating speed) with predecessors."""
+    """All-pairs fastest track paths (by km at operating speed) with predecessors.
+
+    Kept per track graph (one per network: :func:`track_graph` caches it), so that the calls, the
+    frequency fit and every fold of a cross-validation share one all-pairs search."""
     n = len(tg.station_ids)
     w = 60.0 * tg.edge_km / tg.edge_op_kmh
     best = {}
@@ -354,8 +359,9 @@ def fit_frequency(net, wc: WorkbookCalls, hub_stations, terminal_min_population:
     }
 
 
+@lru_cache(maxsize=8)
 def _km_matrix(tg) -> np.ndarray:
-    """Track km along the fastest track path between every pair of stations."""
+    """Track km along the fastest track path between every pair of stations (kept per track graph)."""
     best, dist, pred = _track_paths(tg)
     n = len(tg.station_ids)
     km = np.full((n, n), np.inf)

@@ -90,10 +90,7 @@ def real_fastest_pairs(net, timetable: Workbook) -> pd.DataFrame:
     pairs = sorted((s, n) for n, s in names.items() if n in served)
     ids = [s for s, _ in pairs]
     zh = [n for _, n in pairs]
-    pr = profile(real, zh, window_start_minutes=_WINDOW[0], window_minutes=_WINDOW[1])
-    col = [pr.stops.index(n) for n in zh]
-    fast = pr.fastest_minutes[:, col]
-    both = np.minimum(fast, fast.T)
+    both = _fastest_either_way(real, zh)
     ia, ib = np.triu_indices(len(ids), 1)
     ok = np.isfinite(both[ia, ib])
     obs = observed_pairs(net, timetable)
@@ -123,16 +120,25 @@ def pair_errors(tt: Timetable, truth: pd.DataFrame) -> pd.DataFrame:
     """
     stops = set(tt.stops["stop_id"])
     ids = sorted(s for s in set(truth["station_a"]) | set(truth["station_b"]) if s in stops)
-    pr = profile(tt, ids, window_start_minutes=_WINDOW[0], window_minutes=_WINDOW[1])
-    col = [pr.stops.index(s) for s in ids]
-    fast = pr.fastest_minutes[:, col]
-    both = np.minimum(fast, fast.T)
+    return _with_model(truth, ids, _fastest_either_way(tt, ids))
+
+
+def _fastest_either_way(tt: Timetable, stops: list[str]) -> np.ndarray:
+    """The fastest journey of the day between every two of ``stops``, the faster direction (symmetric)."""
+    pr = profile(tt, stops, window_start_minutes=_WINDOW[0], window_minutes=_WINDOW[1])
+    fast = pr.fastest_minutes[:, [pr.stops.index(s) for s in stops]]
+    return np.minimum(fast, fast.T)
+
+
+def _with_model(truth: pd.DataFrame, ids: list[str], minutes: np.ndarray) -> pd.DataFrame:
+    """``truth`` with ``model_minutes`` read from ``minutes`` (rows and columns ``ids``; a pair with a
+    station not in ``ids``: ``inf``) and ``error`` (model / real - 1)."""
     at = {s: k for k, s in enumerate(ids)}
     ia = np.array([at.get(s, -1) for s in truth["station_a"]])
     ib = np.array([at.get(s, -1) for s in truth["station_b"]])
     ok = (ia >= 0) & (ib >= 0)
     model = np.full(len(truth), np.inf)
-    model[ok] = both[ia[ok], ib[ok]]
+    model[ok] = minutes[ia[ok], ib[ok]]
     out = truth.assign(model_minutes=model)
     out["error"] = out["model_minutes"] / out["real_minutes"] - 1.0
     return out
@@ -369,15 +375,7 @@ def static_pair_errors(net, truth: pd.DataFrame) -> pd.DataFrame:
     """``truth`` against the static method (:func:`transit.travel_times` with ``method="static"``),
     station to station, the faster direction, for the comparison with the timetable method."""
     matrix = travel_times(net, method="static", measure="station").matrix(level="station")
-    m = matrix.to_numpy()
-    at = {s: k for k, s in enumerate(matrix.index)}
-    col = {s: k for k, s in enumerate(matrix.columns)}
-    model = np.array(
-        [
-            min(m[at[a], col[b]], m[at[b], col[a]]) if a in at and b in at and a in col and b in col else np.inf
-            for a, b in zip(truth["station_a"], truth["station_b"])
-        ]
-    )
-    out = truth.assign(model_minutes=model)
-    out["error"] = out["model_minutes"] / out["real_minutes"] - 1.0
-    return out
+    known = set(matrix.index) & set(matrix.columns)
+    ids = sorted(s for s in set(truth["station_a"]) | set(truth["station_b"]) if s in known)
+    m = matrix.loc[ids, ids].to_numpy()
+    return _with_model(truth, ids, np.minimum(m, m.T))

@@ -38,10 +38,8 @@ Method
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
-import platform
 import statistics
 import sys
 import time
@@ -56,6 +54,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from machine import machine_line  # noqa: E402
 from railgraph import rail_like_graph  # noqa: E402
 
 from transit.routing import _kernels as kernels  # noqa: E402
@@ -93,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     threads = args.threads or kernels.max_threads()
 
     warm_s = _warm_up()
-    print(_machine_line(threads))
+    machine = machine_line(f"core threads {threads}", ("numpy", "scipy", "numba", "igraph", "networkx"))
+    print(machine)
     print(f"JIT warm-up (cache load or compile, once per process): {warm_s:.2f} s\n")
 
     graphs = [(f"rail-like {n}", lambda n=n: rail_like_graph(n, args.seed)) for n in sizes]
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\n" + _markdown(rows))
     if args.json:
         result = {
-            "machine": _machine_line(threads),
+            "machine": machine,
             "warm_up_s": warm_s,
             "threads": threads,
             "repeats": repeats,
@@ -276,22 +276,6 @@ def _network_graph(name):
 
     net = transit.load_network(name)
     return compile_graph(net, modes=("rail", "air"), measure="door").to_scipy()
-
-
-def _machine_line(threads) -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as fh:
-            cpu = next(line.split(":", 1)[1].strip() for line in fh if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    versions = [f"Python {platform.python_version()}"]
-    for module in ("numpy", "scipy", "numba", "igraph", "networkx"):
-        try:
-            versions.append(f"{module} {importlib.import_module(module).__version__}")
-        except ImportError:
-            versions.append(f"{module} missing")
-    return f"{cpu}, {os.cpu_count()} logical CPUs; core threads {threads}; " + ", ".join(versions)
 
 
 def _markdown(rows, header=True) -> str:

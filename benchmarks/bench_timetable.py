@@ -36,10 +36,7 @@ the answers differ).
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
-import os
-import platform
 import statistics
 import sys
 import time
@@ -50,7 +47,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from machine import machine_line  # noqa: E402
 from timetable_reference import csa_plain  # noqa: E402
 
 from transit._files import write_text  # noqa: E402
@@ -92,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     tt = load_workbook(path).to_timetable("2016-03-10", default_change_minutes=10.0)
     ct = compile_timetable(tt)
     load_s = time.perf_counter() - t
-    print(_machine_line(args.threads))
+    machine = machine_line(f"engine threads {args.threads or 'all'}", ("numpy", "numba"), load=True)
+    print(machine)
     print(f"{ct!r}; read and compiled in {load_s:.2f} s")
     t = time.perf_counter()
     earliest_arrival(ct, [ct.stop_ids[0]], DEPART_MINUTES)
@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         print("answers: the engine's earliest arrivals and window medians equal the reference's on every sample")
     if args.json:
         result = {
-            "machine": _machine_line(args.threads),
+            "machine": machine,
             "timetable": repr(ct),
             "repeats": repeats,
             "rows": [
@@ -194,23 +194,6 @@ def _timed(fn, repeats: int):
         out = fn()
         times.append(time.perf_counter() - t)
     return statistics.median(times), out
-
-
-def _machine_line(threads) -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as fh:
-            cpu = next(line.split(":", 1)[1].strip() for line in fh if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    versions = [f"Python {platform.python_version()}"]
-    for module in ("numpy", "numba"):
-        versions.append(f"{module} {importlib.import_module(module).__version__}")
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (
-        f"{cpu}, {os.cpu_count()} logical CPUs (load average {load:.1f}); engine threads {threads or 'all'}; "
-        + ", ".join(versions)
-    )
 
 
 if __name__ == "__main__":

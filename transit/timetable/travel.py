@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -322,6 +323,16 @@ class TimetableTravelTimes:
             return None
         return fastest_journey(self._ct, s, t, self.window[0], self.window[1])
 
+    @cached_property
+    def _trip_modes(self) -> dict[str, str]:
+        """Trip id -> mode (``rail``, ``air``), built once for every route asked of this result."""
+        return dict(zip(self.timetable.trips["trip_id"].astype(str), self.timetable.trips["mode"]))
+
+    @cached_property
+    def _station_names(self) -> dict[str, str]:
+        """Station id -> English name, for the labels of through trains."""
+        return dict(zip(self.network.stations["station_id"], self.network.stations["name"]))
+
     def _service_label(self, route_id: str) -> str:
         """What a leg runs on, for reports: a line's own trains give the line id; a through train of
         the service model ``through train <first>-<last>``; anything else (a real timetable's route,
@@ -329,7 +340,7 @@ class TimetableTravelTimes:
         if route_id.startswith("line:"):
             return route_id.split(":")[1]
         ends = route_id.split("--")
-        names = dict(zip(self.network.stations["station_id"], self.network.stations["name"]))
+        names = self._station_names
         if len(ends) == 2 and all(e in names for e in ends):
             return f"through train {names[ends[0]]}-{names[ends[1]]}"
         return route_id
@@ -339,10 +350,9 @@ class TimetableTravelTimes:
         j = self.journey(a, b)
         legs: list[Leg] = []
         if j is not None:
-            kind_of = dict(zip(self.timetable.trips["trip_id"].astype(str), self.timetable.trips["mode"]))
             for leg in j.legs:
                 if leg.kind == "train":
-                    mode = kind_of.get(str(leg.trip_id), "rail")
+                    mode = self._trip_modes.get(str(leg.trip_id), "rail")
                     legs.append(
                         Leg(
                             leg.from_stop,

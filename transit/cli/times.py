@@ -18,9 +18,10 @@ from contextlib import redirect_stdout
 from transit.cli._common import EXIT_OK, network_from_args, write_output
 from transit.cli._tables import check_out
 from transit.cli._warmup import note_first_compile
+from transit.clock import format_clock
 from transit.data.network import Network
 from transit.goals import PlaceTimer, city_station_sets, format_minutes
-from transit.goals.routes import clock, json_minutes, line_name, route_to_dict
+from transit.goals.routes import json_minutes, line_name, route_to_dict
 from transit.modes import normalise_modes
 from transit.timetable.query import gtfs_times
 from transit.travel import travel_times
@@ -102,7 +103,7 @@ def _method_line(tt) -> str:
     start, length = tt.window
     return (
         f"timetable method: the service model's trains, {tt.statistic} over departures "
-        f"{clock(start)}-{clock(start + length)}"
+        f"{format_clock(start)}-{format_clock(start + length)}"
     )
 
 

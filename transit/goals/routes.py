@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from transit.clock import format_clock
+
 
 def _lookup(network) -> dict:
     """Names, coordinates and line names by id, built once per network (cached on the network)."""
@@ -73,8 +75,8 @@ def route_to_dict(network, route) -> dict:
         if getattr(leg, "departure_minutes", None) is not None:  # a timetable journey: its train and times
             legs[-1].update(
                 train=leg.train,
-                departure=clock(leg.departure_minutes),
-                arrival=clock(leg.arrival_minutes),
+                departure=format_clock(leg.departure_minutes),
+                arrival=format_clock(leg.arrival_minutes),
                 wait_minutes=round(float(leg.wait_minutes or 0.0), 1),
             )
     stations = [legs[0]["from"]] + [leg["to"] for leg in legs] if legs else []
@@ -106,14 +108,6 @@ def _summary(network, legs: list[dict]) -> str:
 def place_names(network) -> dict[str, str]:
     """Id -> English name of every city, station and airport of a network (for reports)."""
     return {k: v[0] for k, v in _lookup(network)["places"].items()}
-
-
-def clock(minutes: float | None) -> str | None:
-    """Minutes after midnight as ``HH:MM`` (``25:10`` past midnight, as GTFS writes it); None stays None."""
-    if minutes is None or not math.isfinite(minutes):
-        return None
-    m = int(round(minutes))
-    return f"{m // 60:02d}:{m % 60:02d}"
 
 
 def json_minutes(x: float | None) -> float | None:

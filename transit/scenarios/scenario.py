@@ -46,6 +46,7 @@ from pathlib import Path
 import pandas as pd
 
 from transit._files import did_you_mean
+from transit.clock import parse_clock
 from transit.data.network import bundled_networks_dir
 from transit.data.tomlsource import (
     TomlSource,
@@ -846,11 +847,6 @@ def _is_hhmm(value: object) -> bool:
     return h.isdigit() and m.isdigit() and 0 <= int(h) <= 23 and 0 <= int(m) <= 59
 
 
-def _minutes_of_day(value: str) -> float:
-    h, m = value.split(":")
-    return 60.0 * int(h) + int(m)
-
-
 def _m_add_service(state: _State, mod: Modification, here: _Here) -> None:
     v = mod.values
     st = state.tables["stations"]
@@ -868,7 +864,7 @@ def _m_add_service(state: _State, mod: Modification, here: _Here) -> None:
         service["route_id"] = str(v["service_id"])
     for key in ("first_departure", "last_departure"):
         if key in v:
-            service[f"{key}_minutes"] = _minutes_of_day(v[key])
+            service[f"{key}_minutes"] = parse_clock(v[key])
     state.meta.setdefault("scenario_services", []).append(service)
 
 

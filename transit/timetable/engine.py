@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from transit.clock import format_clock
 from transit.errors import Problem, TimetableDataError, UnknownPlaceError
 from transit.routing._kernels import thread_limit
 from transit.timetable import _kernels as kernels
@@ -640,11 +641,6 @@ class Leg:
         return self.arrive_minutes - self.depart_minutes
 
 
-def _clock(m: float) -> str:
-    m = int(round(m))
-    return f"{m // 60:02d}:{m % 60:02d}"
-
-
 @dataclass(frozen=True)
 class Journey:
     """A journey between two stops.
@@ -678,16 +674,16 @@ class Journey:
 
     def __str__(self) -> str:
         head = (
-            f"{self.from_stop} {_clock(self.depart_minutes)} -> {self.to_stop} "
-            f"{_clock(self.arrive_minutes)}: {self.minutes:g} min, {self.transfers} change(s)"
+            f"{self.from_stop} {format_clock(self.depart_minutes)} -> {self.to_stop} "
+            f"{format_clock(self.arrive_minutes)}: {self.minutes:g} min, {self.transfers} change(s)"
         )
         lines = [head]
         for leg in self.legs:
             wait = f" (wait {leg.wait_minutes:g})" if leg.wait_minutes else ""
             if leg.kind == "train":
                 lines.append(
-                    f"  {leg.train} {leg.from_stop} {_clock(leg.depart_minutes)} -> "
-                    f"{leg.to_stop} {_clock(leg.arrive_minutes)}{wait}"
+                    f"  {leg.train} {leg.from_stop} {format_clock(leg.depart_minutes)} -> "
+                    f"{leg.to_stop} {format_clock(leg.arrive_minutes)}{wait}"
                 )
             else:
                 lines.append(f"  transfer {leg.from_stop} -> {leg.to_stop} {leg.minutes:g} min{wait}")
@@ -717,8 +713,8 @@ class Journey:
                 "kind": leg.kind,
                 "from_stop": leg.from_stop,
                 "to_stop": leg.to_stop,
-                "depart": _clock(leg.depart_minutes),
-                "arrive": _clock(leg.arrive_minutes),
+                "depart": format_clock(leg.depart_minutes),
+                "arrive": format_clock(leg.arrive_minutes),
                 "depart_minutes": leg.depart_minutes,
                 "arrive_minutes": leg.arrive_minutes,
                 "wait_minutes": leg.wait_minutes,

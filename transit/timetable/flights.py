@@ -11,16 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from transit.clock import parse_clock
 from transit.timetable.model import Timetable
 
 __all__ = ["flight_trips"]
-
-
-def _minutes(value) -> float:
-    if isinstance(value, str):
-        h, m = value.split(":")
-        return int(h) * 60.0 + int(m)
-    return float(value)
 
 
 def flight_trips(
@@ -67,7 +61,7 @@ def flight_trips(
     params = network.parameters
     board = float(params["airport_departure_minutes"] if board_minutes is None else board_minutes)
     alight = float(params["airport_arrival_minutes"] if alight_minutes is None else alight_minutes)
-    first, last = _minutes(first_departure), _minutes(last_departure)
+    first, last = parse_clock(first_departure), parse_clock(last_departure)
     if not 0 <= first <= last:
         raise ValueError(f"first_departure {first_departure!r} must be at or before last_departure {last_departure!r}")
     fl = network.flights

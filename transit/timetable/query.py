@@ -11,34 +11,13 @@ from pathlib import Path
 import numpy as np
 
 from transit._files import did_you_mean
+from transit.clock import format_clock, parse_clock
 from transit.errors import UnknownPlaceError
 from transit.timetable.engine import _leave_times, compile_timetable, earliest_arrival, fastest_journey, journey
 from transit.timetable.gtfs import read_gtfs
 from transit.timetable.model import Timetable
 
 __all__ = ["gtfs_times", "resolve_stops", "parse_clock"]
-
-
-def parse_clock(text) -> float:
-    """``"08:00"`` (or ``"25:10"``, or minutes as a number) -> minutes after midnight."""
-    if isinstance(text, (int, float)):
-        return float(text)
-    parts = str(text).strip().split(":")
-    try:
-        if len(parts) not in (2, 3) or len(parts[1]) != 2:
-            raise ValueError
-        h, m = int(parts[0]), int(parts[1])
-        s = int(parts[2]) if len(parts) == 3 else 0
-        if h < 0 or not 0 <= m < 60 or not 0 <= s < 60:
-            raise ValueError
-    except ValueError:
-        raise ValueError(f"time {text!r} is not HH:MM (e.g. 08:00, or 25:10 after midnight)") from None
-    return h * 60.0 + m + s / 60.0
-
-
-def _clock(m: float) -> str:
-    m = int(round(m))
-    return f"{m // 60:02d}:{m % 60:02d}"
 
 
 def resolve_stops(tt: Timetable, name: str) -> list[str]:
@@ -90,8 +69,8 @@ def _journey_dict(jn, names: dict) -> dict:
     return {
         "from_stop": jn.from_stop,
         "to_stop": jn.to_stop,
-        "depart": _clock(jn.depart_minutes),
-        "arrive": _clock(jn.arrive_minutes),
+        "depart": format_clock(jn.depart_minutes),
+        "arrive": format_clock(jn.arrive_minutes),
         "depart_minutes": jn.depart_minutes,
         "arrive_minutes": jn.arrive_minutes,
         "minutes": jn.minutes,
@@ -161,7 +140,7 @@ def gtfs_times(
         "method": "timetable",
         "timetable": tt.label,
         "service_date": tt.service_date.isoformat() if tt.service_date else None,
-        "depart": _clock(t0),
+        "depart": format_clock(t0),
         "depart_minutes": t0,
         "arrive": None,
         "minutes": None,
@@ -176,7 +155,7 @@ def gtfs_times(
             cands.append((jn.arrive_minutes, jn.transfers, i, j, jn))
         _, _, _, _, jn = min(cands, key=lambda c: c[:4])
         out.update(
-            arrive=_clock(jn.arrive_minutes),
+            arrive=format_clock(jn.arrive_minutes),
             arrive_minutes=jn.arrive_minutes,
             minutes=jn.arrive_minutes - t0,
             transfers=jn.transfers,

@@ -46,6 +46,7 @@ from transit.calibration.validation import (
     observed_pairs,
     speed_columns,
 )
+from transit.data.tomlsource import replace_tables
 from transit.routing.runtime import ModelParams, operating_kmh, profile_minutes
 from transit.timetable.workbook import TIMETABLE_DATE, load_workbook
 
@@ -199,29 +200,7 @@ def toml_table(params: dict, n_pairs: int, summary: dict, min_daily_trains: int)
 def replace_running_time(toml_text: str, table: str) -> str:
     """``toml_text`` with its ``[running_time]`` and ``[running_time.*]`` tables replaced by ``table``
     (appended at the end where there is none); every other line is kept as it is."""
-    lines = toml_text.splitlines()
-    out, inside, placed = [], False, False
-    for line in lines:
-        head = line.strip()
-        if head.startswith("[") and not head.startswith("[["):
-            name = head.strip("[]").strip()
-            is_ours = name == "running_time" or name.startswith("running_time.")
-            if is_ours and not placed:
-                # drop the comment lines just above the table: they describe the old fit
-                while out and out[-1].startswith("#"):
-                    out.pop()
-                out += table.splitlines()
-                placed = True
-            inside = is_ours
-            if is_ours:
-                continue
-        if not inside:
-            out.append(line)
-    if not placed:
-        while out and not out[-1].strip():
-            out.pop()
-        out += [""] + table.splitlines()
-    return "\n".join(out).rstrip("\n") + "\n"
+    return replace_tables(toml_text, table, lambda name: name == "running_time" or name.startswith("running_time."))
 
 
 def describe(rep: pd.DataFrame) -> None:

@@ -29,7 +29,6 @@ Needs the timetable workbook (``$TRANSIT_SHARED_DATA`` or ``../shared``); exits 
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from pathlib import Path
@@ -47,6 +46,7 @@ from transit.calibration.service_validation import (
     real_fastest_pairs,
     static_pair_errors,
 )
+from transit.data.tomlsource import replace_tables
 from transit.timetable.service import synthesise_timetable
 from transit.timetable.workbook import TIMETABLE_DATE, load_workbook
 
@@ -54,25 +54,19 @@ from transit.timetable.workbook import TIMETABLE_DATE, load_workbook
 FITTED_TABLES = ("service.frequency", "service.calls", "service.running")
 
 
-def replace_tables(toml_text: str, new_tables: str) -> str:
-    """``toml_text`` with each ``[service.*]`` table of ``new_tables`` put in place of the old one.
+def replace_service_tables(toml_text: str, new_tables: str) -> str:
+    """``toml_text`` with its :data:`FITTED_TABLES` replaced by ``new_tables``; ``[service]`` itself stays.
 
     Raises
     ------
     KeyError
         When network.toml lacks one of the tables (add the ``[service]`` tables first).
     """
-    blocks = re.split(r"(?m)^(?=\[)", new_tables.strip() + "\n")
-    out = toml_text
-    for block in blocks:
-        if not block.strip():
-            continue
-        name = block[1 : block.index("]")]
-        pattern = re.compile(rf"(?ms)^\[{re.escape(name)}\]\n.*?(?=^\[|\Z)")
-        if not pattern.search(out):
+    have = {line.strip().strip("[]").strip() for line in toml_text.splitlines() if line.strip().startswith("[")}
+    for name in FITTED_TABLES:
+        if name not in have:
             raise KeyError(f"network.toml has no [{name}] table to replace; add it first (docs/service_model.md)")
-        out = pattern.sub(lambda _m, b=block: b.rstrip("\n") + "\n\n", out, count=1)
-    return out.rstrip("\n") + "\n"
+    return replace_tables(toml_text, new_tables.strip(), lambda name: name in FITTED_TABLES)
 
 
 def markdown(frame: pd.DataFrame) -> str:
@@ -163,7 +157,7 @@ def main(argv=None) -> int:
         transit.write_text(args.out, text, overwrite=args.force)
     if args.write:
         target = Path(base.folder) / "network.toml"
-        new = replace_tables(target.read_text(encoding="utf-8"), service_toml(fit, net))
+        new = replace_service_tables(target.read_text(encoding="utf-8"), service_toml(fit, net))
         transit.write_text(target, new, overwrite=True)  # --write is the user's request to replace it
         print(f"wrote the fitted [service] tables into {target}", file=sys.stderr)
     return 0

@@ -27,6 +27,7 @@ __all__ = [
     "list_tomls",
     "raise_problems",
     "format_problems",
+    "replace_tables",
 ]
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z_][A-Za-z0-9_.\- ]*?)\s*\]\]?\s*(#.*)?$")
@@ -298,3 +299,33 @@ def list_tomls(folder: Path, load: Callable[[Path], _Listed], error: type[Except
         except error as exc:
             out.append((path.stem, f"(does not load: {str(exc).splitlines()[0]})", path))
     return out
+
+
+def replace_tables(toml_text: str, block: str, replaced: Callable[[str], bool]) -> str:
+    """``toml_text`` with the tables whose name ``replaced`` accepts put back as ``block``.
+
+    ``block`` takes the place of the first such table (the comment lines just above it, which
+    describe the old values, go with it); the others are dropped; with none, ``block`` is appended.
+    Every other line is kept as it is: what a calibration script's ``--write`` does to network.toml.
+    """
+    out: list[str] = []
+    inside = placed = False
+    for line in toml_text.splitlines():
+        head = line.strip()
+        if head.startswith("[") and not head.startswith("[["):
+            ours = replaced(head.strip("[]").strip())
+            if ours and not placed:
+                while out and out[-1].startswith("#"):
+                    out.pop()
+                out += block.splitlines()
+                placed = True
+            inside = ours
+            if ours:
+                continue
+        if not inside:
+            out.append(line)
+    if not placed:
+        while out and not out[-1].strip():
+            out.pop()
+        out += ["", *block.splitlines()]
+    return "\n".join(out).rstrip("\n") + "\n"

@@ -29,7 +29,7 @@ from scipy.optimize import least_squares, minimize
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from transit.calibration.validation import FORMER_NAMES
+from transit.calibration.validation import timetable_station_names
 from transit.routing import runtime
 from transit.timetable.service import (
     CALL_COEFFICIENTS,
@@ -100,9 +100,7 @@ def workbook_calls(net, timetable: Workbook, date=TIMETABLE_DATE) -> WorkbookCal
     """The real trains of ``date`` at ``net``'s stations (matched by 12306 name), calls and legs."""
     tg = track_graph(net)
     index = tg.index()
-    st = net.stations
-    st = st[st["kind"] == "rail"]
-    by_name = {FORMER_NAMES.get(n, n): s for n, s in zip(st["name_zh"], st["station_id"]) if s in index}
+    by_name = {n: s for n, s in timetable_station_names(net).items() if s in index}
     tt = timetable.runs_on(date)
     s = tt.stops[tt.stops["served"] & tt.stops["station_zh"].isin(by_name)].sort_values(
         ["train_key", "seq"], kind="stable"

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from transit.calibration.service_fit import WorkbookCalls, fit_service, workbook_calls
-from transit.calibration.validation import FORMER_NAMES, observed_pairs
+from transit.calibration.validation import observed_pairs, timetable_station_names
 from transit.timetable.engine import profile
 from transit.timetable.model import Timetable
 from transit.timetable.service import synthesise_timetable, track_graph
@@ -84,8 +84,7 @@ def real_fastest_pairs(net, timetable: Workbook) -> pd.DataFrame:
         as the fastest journey, else ``change``), ``main_pair`` (both are :func:`main_stations`).
     """
     real = timetable.to_timetable(default_change_minutes=REAL_CHANGE_MINUTES)
-    st = net.stations[net.stations["kind"] == "rail"]
-    names = {FORMER_NAMES.get(n, n): s for n, s in zip(st["name_zh"], st["station_id"])}
+    names = timetable_station_names(net)
     served = set(real.stops["stop_id"])
     pairs = sorted((s, n) for n, s in names.items() if n in served)
     ids = [s for s, _ in pairs]

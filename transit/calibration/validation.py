@@ -38,6 +38,7 @@ __all__ = [
     "error_summary",
     "daily_trains",
     "FORMER_NAMES",
+    "timetable_station_names",
     "MAIN_STATION_MIN_TRAINS",
 ]
 
@@ -52,6 +53,13 @@ CHANGE_MARGIN = 0.10
 
 #: A main station has at least this many trains calling on the timetable day (both directions).
 MAIN_STATION_MIN_TRAINS = 100
+
+
+def timetable_station_names(net) -> dict[str, str]:
+    """12306 name (the 2016 timetable's, :data:`FORMER_NAMES` for renamed stations) -> station id, for
+    every rail station of ``net`` in service."""
+    st = _rail_stations(net)
+    return dict(zip(st["timetable_name"], st["station_id"]))
 
 
 def _rail_stations(net) -> pd.DataFrame:
@@ -97,8 +105,8 @@ def observed_pairs(net, timetable: Workbook | None = None, date=TIMETABLE_DATE) 
     """
     tt = load_workbook() if timetable is None else timetable
     fdt = fastest_direct_times(tt, date=date)
+    by_name = timetable_station_names(net)
     st = _rail_stations(net)
-    by_name = dict(zip(st["timetable_name"], st["station_id"]))
     f = fdt[fdt["from_station_zh"].isin(by_name) & fdt["to_station_zh"].isin(by_name)].copy()
     f["a"] = f["from_station_zh"].map(by_name)
     f["b"] = f["to_station_zh"].map(by_name)

@@ -52,6 +52,8 @@ def evaluate_pairs(
             same = same_modes_compare.minutes(o, d) if same_modes_compare is not None else None
             pairs.append(PairResult(o, d, minutes, bool(minutes <= within_minutes), mm, same, timer.typical(o, d)))
 
+    typical = {(p.origin, p.destination): p.typical_minutes for p in pairs}
+
     def result(
         minutes: float,
         met: bool,
@@ -80,7 +82,7 @@ def evaluate_pairs(
             bottleneck,
             multimodal,
             why,
-            timer.typical(origin, destination) if pairs else None,
+            typical.get((origin, destination)),
         )
 
     if not pairs:

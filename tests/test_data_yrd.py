@@ -330,7 +330,8 @@ def test_every_regularly_served_2016_station_in_the_study_area_is_in_the_network
 
 def test_operating_speed_history(yrd):
     """Known changes of top operating speed (operating_speeds.csv): the 350 km/h lines of 2008-2011, the cuts
-    of 2011, the Fuxing trains at 350 from 2017-09-21 (Beijing-Shanghai) and 2018-08-08 (Beijing-Tianjin)."""
+    of 2011, the Fuxing trains at 350 from 2017-09-21 (Beijing-Shanghai) and 2018-08-08 (Beijing-Tianjin), and
+    the new lines that opened at 350 from 2022 (Fuzhou-Xiamen, Hangzhou-Wenzhou, Shanghai-Suzhou-Huzhou...)."""
 
     def kmh(when, line_id, station_id):
         os_ = yrd.as_of(when).operating_speeds
@@ -356,6 +357,12 @@ def test_operating_speed_history(yrd):
     assert kmh("2016-03-10", "beijing_guangzhou_hsr", "wuhan") == 300
     assert kmh("2024-12-31", "beijing_guangzhou_hsr", "wuhan") == 350
     assert kmh("2016-03-10", "hangzhou_ningbo_hsr", "hangzhou_east") is None  # the [running_time] rule applies
+    # the new lines that opened at 350 (China Railway: 最高时速按350公里运营) and those that opened at 300
+    assert kmh("2023-09-28", "fuzhou_xiamen_hsr", "fuzhou_south") == 350
+    assert kmh("2024-09-05", "hangzhou_wenzhou_hsr", "tonglu_east") is None  # not yet open
+    assert kmh("2024-09-06", "hangzhou_wenzhou_hsr", "yiwu") == 350
+    assert kmh("2025-01-01", "shanghai_suzhou_huzhou_hsr", "shanghai_hongqiao") == 350
+    assert kmh("2022-06-01", "hangzhou_taizhou_hsr", "shaoxing_north") == 300  # 初期运营时速300公里
     rows = yrd.tables["operating_speeds"]
     assert rows["source"].str.len().gt(20).all()
     top = yrd.tables["sections"].groupby("line_id")["design_kmh"].max()

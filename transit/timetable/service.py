@@ -16,7 +16,11 @@ all with parameters in the ``[service]`` table of the network's ``network.toml``
    of different cities
    a route runs along the fastest track path, across lines where it leads there, with a gravity
    frequency ``trains_per_day = scale * (P_a P_b / 1e12) ** population_exponent * (km / 100) **
-   -km_exponent`` each way (P: city populations), rounded systematically (the fractions carried down the pairs from the busiest, so the day keeps the rule's total), dropped below ``min_trains_per_day``,
+   -km_exponent * exp(per_line_change * line_changes)`` each way (P: city populations;
+   ``line_changes``: the fewest changes of line needed between them by track, :func:`line_changes`),
+   rounded with a fixed dither per pair
+   (``floor(x + u)``, ``u`` a uniform draw from a hash of the pair: ``x`` trains on average, and a
+   pair keeps its trains when a new line adds or moves other pairs), dropped below ``min_trains_per_day``,
    capped at ``max_trains_per_day``; a line's own route runs at least ``line_min_trains_per_day``.
 3. **Stopping patterns.** Each station has a *call share* ``p``, the share of passing trains that
    call there, a logistic function of measured attributes: ``logit p = intercept +
@@ -46,6 +50,7 @@ from __future__ import annotations
 
 import math
 import zlib
+from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -83,6 +88,7 @@ SERVICE_KEYS = {
         "scale_trains_per_day",
         "population_exponent",
         "km_exponent",
+        "per_line_change",
         "min_trains_per_day",
         "max_trains_per_day",
         "line_min_trains_per_day",
@@ -113,6 +119,7 @@ SERVICE_KEYS = {
 CALL_COEFFICIENTS = SERVICE_KEYS["calls"][:6]
 
 _GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
+_UNJOINED = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -390,7 +397,7 @@ class _Route:
 
 
 def _edge_table(tg: TrackGraph, sp: ServiceParams, line: str | None = None):
-    """Fastest stretch per ordered station pair: cruise minutes, km (restricted to one line if given)."""
+    """Fastest stretch per ordered station pair: cruise minutes, km, line (restricted to one line if given)."""
     sf = np.array(
         [
             sp.values["running"][f"speed_factor_{c}"]
@@ -401,11 +408,11 @@ def _edge_table(tg: TrackGraph, sp: ServiceParams, line: str | None = None):
     )
     minutes = 60.0 * tg.edge_km / (sf * tg.edge_op_kmh)
     keep = np.ones(len(minutes), dtype=bool) if line is None else (tg.edge_line == line)
-    best: dict[tuple[int, int], tuple[float, float]] = {}
-    for u, v, m, km in zip(tg.edge_u[keep], tg.edge_v[keep], minutes[keep], tg.edge_km[keep]):
+    best: dict[tuple[int, int], tuple[float, float, str]] = {}
+    for u, v, m, km, ln in zip(tg.edge_u[keep], tg.edge_v[keep], minutes[keep], tg.edge_km[keep], tg.edge_line[keep]):
         key = (int(u), int(v))
         if key not in best or m < best[key][0]:
-            best[key] = (float(m), float(km))
+            best[key] = (float(m), float(km), str(ln))
     return best
 
 
@@ -425,6 +432,57 @@ def _path(pred_row: np.ndarray, s: int, t: int) -> list[int]:
             return []
         nodes.append(p)
     return nodes[::-1]
+
+
+def line_changes(tg: TrackGraph) -> np.ndarray:
+    """The fewest changes of line needed to go by track from each station to each other one.
+
+    A station on several lines is where one can go from one line onto another; two stations of one
+    line need none. A connecting line (联络线, the hub links of ``lines.csv``) counts as a line of its
+    own: going through one is two changes (counting it as one made every measure worse, in and out
+    of sample). Adding a line can only lower a pair's count, so the gravity rule's trains for a
+    pair never fall because a line opens (a count along the fastest path would: the new fastest path
+    may cross more lines). Unjoined pairs get ``_UNJOINED`` (a million).
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (S, S)
+        Rows and columns in ``tg.station_ids`` order.
+    """
+    n = len(tg.station_ids)
+    line_ids = sorted({run[0] for run in tg.runs})
+    at = {ln: k for k, ln in enumerate(line_ids)}
+    on = [set() for _ in range(n)]
+    for line_id, _, pos, _, _ in tg.runs:
+        for p in pos:
+            on[int(p)].add(at[line_id])
+    n_lines = len(line_ids)
+    far = _UNJOINED
+    adj = np.zeros((n_lines, n_lines), dtype=bool)
+    for ls in on:
+        for x in ls:
+            for y in ls:
+                adj[x, y] = True
+    dist = np.full((n_lines, n_lines), far, dtype=np.int64)
+    for src in range(n_lines):  # breadth first over the lines
+        dist[src, src] = 0
+        queue = deque([src])
+        while queue:
+            x = queue.popleft()
+            for y in np.flatnonzero(adj[x]):
+                if dist[src, y] == far:
+                    dist[src, y] = dist[src, x] + 1
+                    queue.append(int(y))
+    by_station = np.full((n, n_lines), far, dtype=np.int64)
+    for s_, ls in enumerate(on):
+        if ls:
+            by_station[s_] = dist[sorted(ls)].min(axis=0)
+    out = np.full((n, n), far, dtype=np.int64)
+    for s_, ls in enumerate(on):
+        if ls:
+            out[:, s_] = by_station[:, sorted(ls)].min(axis=1)
+    np.fill_diagonal(out, 0)
+    return out
 
 
 def _route_arrays(nodes: Sequence[int], best: dict) -> tuple[np.ndarray, np.ndarray]:
@@ -455,17 +513,18 @@ def _generated_routes(network, tg: TrackGraph, sp: ServiceParams, attrs: pd.Data
         else:
             routes[key] = [trains, rid]
 
-    def gravity(a, b, km):
-        x = (
+    def gravity(a, b, km, changes):
+        return (
             fq["scale_trains_per_day"]
             * (pop[a] * pop[b] / 1e12) ** fq["population_exponent"]
             * (max(km, 1.0) / 100.0) ** (-fq["km_exponent"])
+            * math.exp(fq["per_line_change"] * changes)
         )
-        return x
 
     # terminal pairs along fastest track paths
     wanted = []
     city = attrs["city_id"].to_numpy()
+    changes = line_changes(tg)
     if len(terms):
         dist, pred = dijkstra(_csr(best, n), directed=True, indices=terms, return_predecessors=True)
         for ia, a in enumerate(terms):
@@ -476,22 +535,20 @@ def _generated_routes(network, tg: TrackGraph, sp: ServiceParams, attrs: pd.Data
                 if len(nodes) < 2:
                     continue
                 km = sum(best[(u, v)][1] for u, v in zip(nodes, nodes[1:]))
-                wanted.append((gravity(a, b, km), f"{tg.station_ids[a]}--{tg.station_ids[b]}", nodes))
-    # systematic rounding: the fractions are carried down the pairs from the busiest, so the day's
-    # total is the rule's total (plain rounding drops every pair below half a train)
+                wanted.append((gravity(a, b, km, changes[a, b]), f"{tg.station_ids[a]}--{tg.station_ids[b]}", nodes))
+    # dithered rounding: floor(x + u) with u a fixed uniform draw of the pair (a hash of its route
+    # id), so a pair runs x trains a day on average and keeps its trains whatever other pairs a new
+    # line adds or moves (rounding in a running sum would reshuffle every pair below it)
     wanted.sort(key=lambda w: (-w[0], w[1]))
-    carried = 0.0
     for x, rid, nodes in wanted:
-        before = math.floor(carried + 0.5)
-        carried += x
-        trains = min(int(math.floor(carried + 0.5) - before), int(fq["max_trains_per_day"]))
+        trains = min(int(math.floor(x + _offset(rid, "round"))), int(fq["max_trains_per_day"]))
         if trains >= fq["min_trains_per_day"] and trains >= 1:
             add(nodes, trains, rid)
     # every run of a line end to end
     for line_id, _, pos, _, _ in tg.runs:
         nodes = [int(p) for p in pos]
         km_run = sum(best[(u, v)][1] for u, v in zip(nodes, nodes[1:]))
-        trains = int(math.floor(gravity(nodes[0], nodes[-1], km_run) + 0.5))
+        trains = int(math.floor(gravity(nodes[0], nodes[-1], km_run, 0) + 0.5))
         trains = min(max(trains, int(fq["line_min_trains_per_day"])), int(fq["max_trains_per_day"]))
         add(nodes, trains, f"line:{line_id}:{tg.station_ids[nodes[0]]}--{tg.station_ids[nodes[-1]]}")
     out = []

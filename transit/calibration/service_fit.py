@@ -36,6 +36,7 @@ from transit.timetable.service import (
     SERVICE_KEYS,
     ServiceParams,
     call_features,
+    line_changes,
     station_attributes,
     track_graph,
 )
@@ -310,7 +311,10 @@ def fit_frequency(net, wc: WorkbookCalls, hub_stations, terminal_min_population:
 
     Each real train counts once, between the first and the last route terminal it calls at; pairs
     of terminals joined by track with no train count as zero. Pairs with an excluded station are
-    left out.
+    left out. The covariates are the log of the population product, the log of the track km and the
+    fewest changes of line needed between the two by track
+    (:func:`~transit.timetable.service.line_changes`): on 2016 each change of line about halves the
+    trains, and half of them run between terminals of one line.
     """
     tg = track_graph(net)
     attrs = station_attributes(net, hub_stations)
@@ -323,6 +327,7 @@ def fit_frequency(net, wc: WorkbookCalls, hub_stations, terminal_min_population:
     counts = od.value_counts().to_dict()
     _, dist, _ = _track_paths(tg)
     best_km = _km_matrix(tg)
+    changes = line_changes(tg)
     pos = np.flatnonzero(term)
     excl = set(exclude_stations)
     pop = attrs["population"].to_numpy(dtype=np.float64)
@@ -335,23 +340,29 @@ def fit_frequency(net, wc: WorkbookCalls, hub_stations, terminal_min_population:
             if city[a] == city[b]:  # two stations of one city: no service runs between them as such
                 continue
             rows.append(
-                (np.log(pop[a] * pop[b] / 1e12), np.log(max(best_km[a, b], 1.0) / 100.0), counts.get((a, b), 0) / 2.0)
+                (
+                    np.log(pop[a] * pop[b] / 1e12),
+                    np.log(max(best_km[a, b], 1.0) / 100.0),
+                    changes[a, b],
+                    counts.get((a, b), 0) / 2.0,
+                )
             )
     arr = np.array(rows)
-    X = np.column_stack([np.ones(len(arr)), arr[:, 0], arr[:, 1]])
-    y = arr[:, 2]
+    X = np.column_stack([np.ones(len(arr)), arr[:, 0], arr[:, 1], arr[:, 2]])
+    y = arr[:, 3]
 
     def nll(beta):
         z = np.clip(X @ beta, -30, 30)
         mu = np.exp(z)
         return (mu - y * z).sum(), X.T @ (mu - y)
 
-    res = minimize(nll, np.array([0.0, 0.5, -1.0]), jac=True, method="L-BFGS-B")
-    b0, b1, b2 = res.x
+    res = minimize(nll, np.array([0.0, 0.5, -1.0, 0.0]), jac=True, method="L-BFGS-B")
+    b0, b1, b2, b3 = res.x
     return {
         "scale_trains_per_day": float(f"{np.exp(b0):.4g}"),
         "population_exponent": round(float(b1), 4),
         "km_exponent": round(float(-b2), 4),
+        "per_line_change": round(float(b3), 4),
         "n_pairs": int(len(arr)),
         "n_trains": float(y.sum()),
     }
@@ -418,9 +429,12 @@ def service_toml(fit: dict, net) -> str:
     lines.append("[service.frequency]")
     lines.append("# Gravity rule for the trains a day each way of a route between two terminals:")
     lines.append(
-        "# scale * (P_a P_b / 1e12) ** population_exponent * (km / 100) ** -km_exponent, rounded systematically"
+        "# scale * (P_a P_b / 1e12) ** population_exponent * (km / 100) ** -km_exponent * exp(per_line_change * line_changes),"
     )
-    lines.append("# (fractions carried down the pairs from the busiest, so that the day keeps the rule's total).")
+    lines.append("# line_changes: the fewest changes of line needed between the two by track; rounded with a fixed")
+    lines.append(
+        "# dither per pair (floor(x + u), u a uniform draw from a hash of the pair: x trains on average, stable when lines are added)."
+    )
     lines.append(
         f"# Fitted by scripts/calibrate_service.py (Poisson regression, {s['frequency']['n_pairs']} terminal "
         f"pairs, {s['frequency']['n_trains']:.0f} trains each way, 12306 timetable of 2016-03-10)."
@@ -431,6 +445,9 @@ def service_toml(fit: dict, net) -> str:
     )
     lines.append(f"population_exponent = {fq['population_exponent']}   # (-) fitted")
     lines.append(f"km_exponent = {fq['km_exponent']}   # (-) fitted")
+    lines.append(
+        f"per_line_change = {fq['per_line_change']}   # (-) log change of the trains a day per change of line needed between the two terminals; fitted"
+    )
     f0 = sp["frequency"]
     lines.append(
         f"min_trains_per_day = {f0['min_trains_per_day']}   # routes with fewer trains a day (after rounding) are not run (trains); estimate"
@@ -450,15 +467,18 @@ def service_toml(fit: dict, net) -> str:
         f"{100 * s['calls']['deviance_explained']:.0f} % of the deviance explained)."
     )
     grid = s.get("grid")
+    chosen = "grid against the fastest journeys of 2016"
+    if grid and grid.get("tied_points", 1) > 1:
+        chosen += f", {grid['tied_points']} tied points told apart by the tuning half of published_times"
     for k in SERVICE_KEYS["calls"]:
         note = "fitted (regression)"
         if grid and k == "intercept":
             note = (
                 f"regression {fit['calls'][k] - grid['intercept_shift']:.4f} + {grid['intercept_shift']} chosen on the "
-                "grid against the fastest journeys of 2016 (calibrate_service)"
+                f"{chosen} (calibrate_service)"
             )
         elif k in ("pattern_correlation", "express_share"):
-            note = "chosen on the grid against the fastest journeys of 2016 (calibrate_service)" if grid else "estimate"
+            note = f"chosen on the {chosen} (calibrate_service)" if grid else "estimate"
         elif k == "express_min_call_share":
             note = (
                 "an express calls only at stations whose call share is at least this (hubs and the largest "

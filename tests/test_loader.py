@@ -212,6 +212,35 @@ def test_operating_speeds_bad_rows_are_all_reported(tiny_copy):
     assert "did you mean 'beta'" in msg[(11, "to_station_id")]
 
 
+CORRIDORS_HEADER = "corridor_id,line_id,source\n"
+
+
+def test_corridors_file_is_optional_and_checked(tiny_copy):
+    assert transit.load_network(tiny_copy).corridors.empty
+    (tiny_copy / "corridors.csv").write_text(
+        CORRIDORS_HEADER
+        + "north,l1,made up\n"  # 2
+        + "north,l3,made up\n"  # 3
+        + "north,l9,made up\n"  # 4: unknown line
+        + "North,l2,made up\n"  # 5: not a slug
+        + "south,l2,\n"  # 6: no source
+        + "north,l1,made up again\n",  # 7: the same corridor and line twice
+        encoding="utf-8",
+    )
+    ps = only(problems_of(tiny_copy), "corridors.csv")
+    assert {(p.row, p.column) for p in ps} >= {(4, "line_id"), (5, "corridor_id"), (6, "source")}
+    assert any(p.row == 7 for p in ps)
+    msg = {(p.row, p.column): p.message for p in ps}
+    assert "not a line_id" in msg[(4, "line_id")] and "'l9'" in str([p.value for p in ps if p.row == 4])
+    (tiny_copy / "corridors.csv").write_text(
+        CORRIDORS_HEADER + "north,l1,made up\nnorth,l3,made up\n", encoding="utf-8"
+    )
+    net = transit.load_network(tiny_copy)
+    assert sorted(net.tables["corridors"]["line_id"]) == ["l1", "l3"]
+    assert list(net.corridors["line_id"]) == ["l1"]  # the lines in service: l3 opens in 2030
+    assert sorted(net.as_of(2030).corridors["line_id"]) == ["l1", "l3"]
+
+
 def test_operating_speeds_missing_column(tiny_copy):
     (tiny_copy / "operating_speeds.csv").write_text(
         "line_id,from_station_id,to_station_id,kmh,valid_from,source\nl1,alpha_east,beta,200,2016-01-01,x\n",

@@ -267,3 +267,27 @@ def test_wenzhou_fuzhou_hsr_speeds_up_wenzhou_fuzhou(yrd):
     before = travel_times(yrd, origins=["wenzhou"], method="static").get("wenzhou", "fuzhou")
     after = travel_times(net, origins=["wenzhou"], method="static").get("wenzhou", "fuzhou")
     assert after < before
+
+
+def test_a_new_line_can_join_a_corridor(tiny, tmp_path):
+    """add_line ... corridors = [...]: through trains run from the corridor's lines onto it."""
+    body = """
+[[modification]]
+type = "add_line"
+line = "l5"
+name = "Gamma-Zeta"
+name_zh = "伽泽线"
+category = "hsr"
+stations = ["gamma", "gamma_north"]
+chainage_km = [0, 30]
+design_kmh = 300
+date = 2021-01-01
+hypothesis = "test"
+"""
+    plain = load_scenario(scenario_file(tmp_path, body)).apply(tiny.as_of(2021))
+    joined = load_scenario(scenario_file(tmp_path, body + 'corridors = ["north"]\n')).apply(tiny.as_of(2021))
+    assert plain.corridors.empty
+    assert list(zip(joined.corridors["corridor_id"], joined.corridors["line_id"])) == [("north", "l5")]
+    bad = scenario_file(tmp_path, body + 'corridors = "north"\n')
+    with pytest.raises(ScenarioError, match="not a list of corridor ids"):
+        load_scenario(bad).apply(tiny.as_of(2021))

@@ -27,7 +27,7 @@ from transit.errors import ScenarioError
 from transit.scenarios.scenario import load_scenario
 from transit.timetable.engine import compile_timetable, fastest_journey, profile
 from transit.timetable.gtfs import read_gtfs, write_gtfs
-from transit.timetable.service import ServiceParams, line_changes, synthesise_timetable, track_graph
+from transit.timetable.service import ServiceParams, corridor_changes, synthesise_timetable, track_graph
 from transit.timetable.workbook import load_workbook
 
 
@@ -298,27 +298,69 @@ def test_published_times_split_into_fixed_halves_by_pair(yrd):
 def test_line_changes_are_the_fewest_changes_of_line_by_track(tiny, yrd):
     """l1 (alpha_east - beta - gamma) and l2 (alpha_central - beta) meet at beta."""
     tg = track_graph(tiny)
-    at, ch = tg.index(), line_changes(track_graph(tiny))
+    at, ch = tg.index(), corridor_changes(track_graph(tiny))
     assert ch[at["alpha_east"], at["gamma"]] == 0
     assert ch[at["alpha_central"], at["gamma"]] == 1
     assert ch[at["alpha_central"], at["beta"]] == 0
     assert (ch == ch.T).all()
     # a new line can only lower the count (so it never takes trains from a pair)
-    before = line_changes(track_graph(yrd.as_of("2026-11-01")))
+    before = corridor_changes(track_graph(yrd.as_of("2026-11-01")))
     later = track_graph(yrd.as_of(2030))
     same = [s for s in track_graph(yrd.as_of("2026-11-01")).station_ids]
     idx = later.index()
     pos = np.array([idx[s] for s in same if s in idx])
     keep = np.array([s in idx for s in same])
-    assert (line_changes(later)[np.ix_(pos, pos)] <= before[np.ix_(keep, keep)]).all()
+    assert (corridor_changes(later)[np.ix_(pos, pos)] <= before[np.ix_(keep, keep)]).all()
+
+
+def test_lines_of_one_corridor_need_no_change(tiny, yrd):
+    """corridors.csv: trains run through the lines of one corridor as one (the coastal corridor)."""
+    with_l3 = tiny.as_of(2030)
+    tg = track_graph(with_l3)
+    at = tg.index()
+    assert corridor_changes(tg)[at["alpha_east"], at["gamma_north"]] == 1  # l1, then the link l3
+    joined = with_l3.with_tables(
+        corridors=pd.DataFrame({"corridor_id": ["north"] * 2, "line_id": ["l1", "l3"], "source": ["made up"] * 2})
+    )
+    ch = corridor_changes(track_graph(joined))
+    assert ch[at["alpha_east"], at["gamma_north"]] == 0
+    assert ch[at["alpha_central"], at["gamma_north"]] == 1  # l2 is in no corridor: one change at beta
+    # the bundled network: Shaoxing North (Hangzhou-Ningbo) to Wenzhou South (Ningbo-Taizhou-Wenzhou)
+    # and on to Xiamen North are one coastal corridor, so through trains run there as they do
+    net = yrd.as_of("2016-03-10")
+    tg = track_graph(net)
+    at, ch = tg.index(), corridor_changes(tg)
+    assert ch[at["shaoxing_north"], at["wenzhou_south"]] == 0
+    assert ch[at["shaoxing_north"], at["xiamen_north"]] == 0
+    north = {"shanghai_hongqiao", "hangzhou", "hangzhou_east", "shaoxing_north", "yuyao_north"}
+    south = {
+        "taizhou",
+        "wenling",
+        "yueqing",
+        "wenzhou_south",
+        "ruian",
+        "ningde",
+        "fuzhou",
+        "fuzhou_south",
+        "xiamen_north",
+    }
+
+    def across(network):  # trains that serve both sides of Ningbo, where two coastal lines meet
+        st = synthesise_timetable(network).stop_times
+        return len(
+            set(st.loc[st["stop_id"].isin(north), "trip_id"]) & set(st.loc[st["stop_id"].isin(south), "trip_id"])
+        )
+
+    without = net.with_tables(corridors=net.tables["corridors"].iloc[0:0])
+    assert across(net) >= 3 * max(across(without), 1)
 
 
 def test_running_across_lines_costs_trains(yrd):
-    """The gravity rule's per_line_change: routes whose track changes line get fewer trains."""
+    """The gravity rule's per_corridor_change: routes whose track changes line get fewer trains."""
     net = yrd.as_of("2016-03-10")
 
     def through_trips(coef):
-        tt = synthesise_timetable(net, params={"frequency": {"per_line_change": coef}})
+        tt = synthesise_timetable(net, params={"frequency": {"per_corridor_change": coef}})
         return int((~tt.trips["route_id"].str.startswith("line:")).sum())
 
     assert through_trips(-3.0) < 0.7 * through_trips(0.0)

@@ -36,7 +36,7 @@ from transit.timetable.service import (
     SERVICE_KEYS,
     ServiceParams,
     call_features,
-    line_changes,
+    corridor_changes,
     station_attributes,
     track_graph,
 )
@@ -312,8 +312,9 @@ def fit_frequency(net, wc: WorkbookCalls, hub_stations, terminal_min_population:
     Each real train counts once, between the first and the last route terminal it calls at; pairs
     of terminals joined by track with no train count as zero. Pairs with an excluded station are
     left out. The covariates are the log of the population product, the log of the track km and the
-    fewest changes of line needed between the two by track
-    (:func:`~transit.timetable.service.line_changes`): on 2016 each change of line about halves the
+    fewest changes of corridor needed between the two by track
+    (:func:`~transit.timetable.service.corridor_changes`; a corridor is a group of lines of
+    ``corridors.csv``, or a line of its own): on 2016 each change of corridor about halves the
     trains, and half of them run between terminals of one line.
     """
     tg = track_graph(net)
@@ -327,7 +328,7 @@ def fit_frequency(net, wc: WorkbookCalls, hub_stations, terminal_min_population:
     counts = od.value_counts().to_dict()
     _, dist, _ = _track_paths(tg)
     best_km = _km_matrix(tg)
-    changes = line_changes(tg)
+    changes = corridor_changes(tg)
     pos = np.flatnonzero(term)
     excl = set(exclude_stations)
     pop = attrs["population"].to_numpy(dtype=np.float64)
@@ -362,7 +363,7 @@ def fit_frequency(net, wc: WorkbookCalls, hub_stations, terminal_min_population:
         "scale_trains_per_day": float(f"{np.exp(b0):.4g}"),
         "population_exponent": round(float(b1), 4),
         "km_exponent": round(float(-b2), 4),
-        "per_line_change": round(float(b3), 4),
+        "per_corridor_change": round(float(b3), 4),
         "n_pairs": int(len(arr)),
         "n_trains": float(y.sum()),
     }
@@ -429,9 +430,11 @@ def service_toml(fit: dict, net) -> str:
     lines.append("[service.frequency]")
     lines.append("# Gravity rule for the trains a day each way of a route between two terminals:")
     lines.append(
-        "# scale * (P_a P_b / 1e12) ** population_exponent * (km / 100) ** -km_exponent * exp(per_line_change * line_changes),"
+        "# scale * (P_a P_b / 1e12) ** population_exponent * (km / 100) ** -km_exponent * exp(per_corridor_change * corridor_changes),"
     )
-    lines.append("# line_changes: the fewest changes of line needed between the two by track; rounded with a fixed")
+    lines.append(
+        "# corridor_changes: the fewest changes of corridor (corridors.csv; a line in none is its own) needed between the two by track; rounded with a fixed"
+    )
     lines.append(
         "# dither per pair (floor(x + u), u a uniform draw from a hash of the pair: x trains on average, stable when lines are added)."
     )
@@ -446,7 +449,7 @@ def service_toml(fit: dict, net) -> str:
     lines.append(f"population_exponent = {fq['population_exponent']}   # (-) fitted")
     lines.append(f"km_exponent = {fq['km_exponent']}   # (-) fitted")
     lines.append(
-        f"per_line_change = {fq['per_line_change']}   # (-) log change of the trains a day per change of line needed between the two terminals; fitted"
+        f"per_corridor_change = {fq['per_corridor_change']}   # (-) log change of the trains a day per change of corridor needed between the two terminals; fitted"
     )
     f0 = sp["frequency"]
     lines.append(

@@ -492,6 +492,16 @@ def check_tables(parsed: dict[str, ParsedRows], labels: dict[str, str], problems
         for c in ("from_station_id", "to_station_id"):
             check_station("published_times", line, c, rec[c])
 
+    for line, rec in parsed.get("corridors", ()):
+        if not rec.get(INVALID) and rec["line_id"] not in lines:
+            add(
+                "corridors",
+                line,
+                "line_id",
+                rec["line_id"],
+                "is not a line_id in lines.csv" + suggest(rec["line_id"], lines),
+            )
+
     # operating speeds: a stretch of one line, in line order, not above the design speed of its sections,
     # and not overlapping another row of the same line from the same date
     design: dict[str, list[tuple[int, int, float]]] = defaultdict(list)

@@ -222,6 +222,11 @@ class Network:
         lambda self: self._table("published_times"),
         doc="Published fastest times valid on the date (the latest per pair).",
     )
+    corridors = property(
+        lambda self: self._table("corridors"),
+        doc="Corridor membership of the lines in service (corridors.csv): trains run through the lines of one "
+        "corridor as one, so a change between them is no change of corridor in the service model's frequency rule.",
+    )
     operating_speeds = property(
         lambda self: self._table("operating_speeds"),
         doc=(
@@ -332,6 +337,8 @@ class Network:
             pt = pt.assign(_pair=pair).sort_values("valid_from").groupby("_pair", sort=False).tail(1)
             pt = pt.drop(columns="_pair").sort_index()
         os_ = _operating_speeds_on(t["operating_speeds"], ls, d, set(lines["line_id"]))
+        co = t["corridors"]
+        co = co[co["line_id"].isin(set(lines["line_id"]))]
         return {
             "cities": t["cities"],
             "groups": t["groups"],
@@ -344,6 +351,7 @@ class Network:
             "access": ac,
             "published_times": pt,
             "operating_speeds": os_,
+            "corridors": co,
         }
 
     # ------------------------------------------------------------------ places

@@ -217,6 +217,18 @@ TABLES: dict[str, Table] = {
             doc="Top operating speed of a stretch of a line from a date; before a stretch's first row the "
             "[running_time] rule of network.toml applies.",
         ),
+        Table(
+            "corridors",
+            (
+                Column("corridor_id", "slug"),
+                Column("line_id", "slug"),
+                Column("source", "text"),
+            ),
+            key=("corridor_id", "line_id"),
+            required_file=False,
+            doc="Lines that belong to one corridor, which trains run through as one (a national corridor of "
+            "the Medium- and Long-term Railway Network Plan); a line in no row is a corridor of its own.",
+        ),
     ]
 }
 

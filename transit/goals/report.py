@@ -239,9 +239,9 @@ class GoalReport:
     ACCURACY_NOTES = {
         "timetable": (
             "Accuracy: times come from the service model's trains (docs/service_model.md). Against the real "
-            "2016 timetable, with whole corridors held out of the fit, the fastest journeys were about 9 % "
-            "off in the median and seven in ten within 15 %; on published fastest times of 2008-2025 never "
-            "used by the fit, about 8 % and seven in ten (docs/validation.md); read a margin under about 10 % "
+            "2016 timetable, with whole corridors held out of the fit, the fastest journeys were about 8 % "
+            "off in the median and three in four within 15 %; on published fastest times of 2008-2025 never "
+            "used by the fit, about 10 % and seven in ten (docs/validation.md); read a margin under about 10 % "
             "of the limit as too close to call."
         ),
         "static": (

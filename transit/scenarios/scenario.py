@@ -84,7 +84,7 @@ MODIFICATION_TYPES: dict[str, tuple[set[str], set[str]]] = {
     "add_station": ({"station", "name", "name_zh", "city", "lat", "lon"}, {"kind", "iata", "opened"}),
     "add_line": (
         {"line", "name", "name_zh", "category", "stations", "chainage_km", "design_kmh"},
-        {"year", "date", "on_network_date"},
+        {"year", "date", "on_network_date", "corridors"},
     ),
     "extend_line": ({"line", "stations", "chainage_km", "design_kmh"}, {"year", "date", "on_network_date"}),
     "remove_line": ({"line"}, set()),
@@ -693,6 +693,16 @@ def _m_add_line(state: _State, mod: Modification, here: _Here) -> None:
         ],
     )
     _append(state, "sections", [_new_section(state, mod, v["line"], st[0], st[-1])])
+    corridors = v.get("corridors", [])
+    if isinstance(corridors, str) or not isinstance(corridors, list) or not all(isinstance(c, str) for c in corridors):
+        here("corridors", repr(corridors), 'is not a list of corridor ids; write e.g. corridors = ["coastal"]')
+        return
+    if corridors:
+        _append(
+            state,
+            "corridors",
+            [{"corridor_id": c, "line_id": v["line"], "source": mod.reason()} for c in corridors],
+        )
 
 
 def _m_extend_line(state: _State, mod: Modification, here: _Here) -> None:

@@ -16,8 +16,9 @@ all with parameters in the ``[service]`` table of the network's ``network.toml``
    of different cities
    a route runs along the fastest track path, across lines where it leads there, with a gravity
    frequency ``trains_per_day = scale * (P_a P_b / 1e12) ** population_exponent * (km / 100) **
-   -km_exponent * exp(per_line_change * line_changes)`` each way (P: city populations;
-   ``line_changes``: the fewest changes of line needed between them by track, :func:`line_changes`),
+   -km_exponent * exp(per_corridor_change * corridor_changes)`` each way (P: city populations;
+   ``corridor_changes``: the fewest changes of corridor needed between them by track, :func:`corridor_changes`;
+   a corridor is a group of lines of ``corridors.csv`` that trains run through as one, or a line of its own),
    rounded with a fixed dither per pair
    (``floor(x + u)``, ``u`` a uniform draw from a hash of the pair: ``x`` trains on average, and a
    pair keeps its trains when a new line adds or moves other pairs), dropped below ``min_trains_per_day``,
@@ -88,7 +89,7 @@ SERVICE_KEYS = {
         "scale_trains_per_day",
         "population_exponent",
         "km_exponent",
-        "per_line_change",
+        "per_corridor_change",
         "min_trains_per_day",
         "max_trains_per_day",
         "line_min_trains_per_day",
@@ -234,6 +235,8 @@ class TrackGraph:
     edge_category : numpy.ndarray of str
         The line category of the stretch.
     edge_line : numpy.ndarray of str
+    corridors : mapping
+        ``line_id -> corridor ids`` (``Network.corridors``); lines in none are left out.
     """
 
     station_ids: np.ndarray
@@ -244,6 +247,7 @@ class TrackGraph:
     edge_op_kmh: np.ndarray
     edge_category: np.ndarray
     edge_line: np.ndarray
+    corridors: Mapping[str, tuple[str, ...]]
 
     def index(self) -> dict[str, int]:
         """Station id to position."""
@@ -319,7 +323,17 @@ def _build_track_graph(network) -> TrackGraph:
         np.array(eop, dtype=np.float64),
         np.array(ecat, dtype=object),
         np.array(eline, dtype=object),
+        _line_corridors(network),
     )
+
+
+def _line_corridors(network) -> dict[str, tuple[str, ...]]:
+    """``line_id -> corridor ids`` from ``network.corridors`` (empty where the network has none)."""
+    co = network.corridors
+    out: dict[str, list[str]] = {}
+    for lid, cid in sorted(zip(co["line_id"], co["corridor_id"])):
+        out.setdefault(str(lid), []).append(str(cid))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 # ---------------------------------------------------------------------------- station attributes
@@ -434,15 +448,18 @@ def _path(pred_row: np.ndarray, s: int, t: int) -> list[int]:
     return nodes[::-1]
 
 
-def line_changes(tg: TrackGraph) -> np.ndarray:
-    """The fewest changes of line needed to go by track from each station to each other one.
+def corridor_changes(tg: TrackGraph) -> np.ndarray:
+    """The fewest changes of corridor needed to go by track from each station to each other one.
 
-    A station on several lines is where one can go from one line onto another; two stations of one
-    line need none. A connecting line (联络线, the hub links of ``lines.csv``) counts as a line of its
-    own: going through one is two changes (counting it as one made every measure worse, in and out
-    of sample). Adding a line can only lower a pair's count, so the gravity rule's trains for a
-    pair never fall because a line opens (a count along the fastest path would: the new fastest path
-    may cross more lines). Unjoined pairs get ``_UNJOINED`` (a million).
+    A *corridor* is a group of lines that trains run through as one (the national corridors of
+    ``corridors.csv``: the coastal corridor joins Hangzhou-Ningbo, Ningbo-Taizhou-Wenzhou,
+    Wenzhou-Fuzhou and Fuzhou-Xiamen); a line in no corridor is a corridor of its own, and a line may
+    belong to several (Shangqiu-Hefei-Hangzhou: Beijing-Shanghai and Beijing-Hong Kong). A station on
+    lines of several corridors is where one can go from one corridor onto another; two stations of
+    one corridor need none. A connecting line (联络线) in no corridor counts as one of its own: going
+    through it is two changes. Adding a line can only lower a pair's count, so the gravity rule's
+    trains for a pair never fall because a line opens (a count along the fastest path would: the new
+    fastest path may cross more lines). Unjoined pairs get ``_UNJOINED`` (a million).
 
     Returns
     -------
@@ -450,21 +467,22 @@ def line_changes(tg: TrackGraph) -> np.ndarray:
         Rows and columns in ``tg.station_ids`` order.
     """
     n = len(tg.station_ids)
-    line_ids = sorted({run[0] for run in tg.runs})
-    at = {ln: k for k, ln in enumerate(line_ids)}
+    groups_of = {ln: tuple(tg.corridors.get(ln, ())) or (f"line:{ln}",) for ln in sorted({r[0] for r in tg.runs})}
+    group_ids = sorted({g for gs in groups_of.values() for g in gs})
+    at = {g: k for k, g in enumerate(group_ids)}
     on = [set() for _ in range(n)]
     for line_id, _, pos, _, _ in tg.runs:
         for p in pos:
-            on[int(p)].add(at[line_id])
-    n_lines = len(line_ids)
+            on[int(p)].update(at[g] for g in groups_of[line_id])
+    n_groups = len(group_ids)
     far = _UNJOINED
-    adj = np.zeros((n_lines, n_lines), dtype=bool)
+    adj = np.zeros((n_groups, n_groups), dtype=bool)
     for ls in on:
         for x in ls:
             for y in ls:
                 adj[x, y] = True
-    dist = np.full((n_lines, n_lines), far, dtype=np.int64)
-    for src in range(n_lines):  # breadth first over the lines
+    dist = np.full((n_groups, n_groups), far, dtype=np.int64)
+    for src in range(n_groups):  # breadth first over the corridors
         dist[src, src] = 0
         queue = deque([src])
         while queue:
@@ -473,7 +491,7 @@ def line_changes(tg: TrackGraph) -> np.ndarray:
                 if dist[src, y] == far:
                     dist[src, y] = dist[src, x] + 1
                     queue.append(int(y))
-    by_station = np.full((n, n_lines), far, dtype=np.int64)
+    by_station = np.full((n, n_groups), far, dtype=np.int64)
     for s_, ls in enumerate(on):
         if ls:
             by_station[s_] = dist[sorted(ls)].min(axis=0)
@@ -518,13 +536,13 @@ def _generated_routes(network, tg: TrackGraph, sp: ServiceParams, attrs: pd.Data
             fq["scale_trains_per_day"]
             * (pop[a] * pop[b] / 1e12) ** fq["population_exponent"]
             * (max(km, 1.0) / 100.0) ** (-fq["km_exponent"])
-            * math.exp(fq["per_line_change"] * changes)
+            * math.exp(fq["per_corridor_change"] * changes)
         )
 
     # terminal pairs along fastest track paths
     wanted = []
     city = attrs["city_id"].to_numpy()
-    changes = line_changes(tg)
+    changes = corridor_changes(tg)
     if len(terms):
         dist, pred = dijkstra(_csr(best, n), directed=True, indices=terms, return_predecessors=True)
         for ia, a in enumerate(terms):

@@ -356,7 +356,7 @@ def test_lines_of_one_corridor_need_no_change(tiny, yrd):
 
 
 def test_running_across_lines_costs_trains(yrd):
-    """The gravity rule's per_corridor_change: routes whose track changes line get fewer trains."""
+    """The gravity rule's per_corridor_change: routes whose track changes corridor get fewer trains."""
     net = yrd.as_of("2016-03-10")
 
     def through_trips(coef):

@@ -314,8 +314,8 @@ def fit_frequency(net, wc: WorkbookCalls, hub_stations, terminal_min_population:
     left out. The covariates are the log of the population product, the log of the track km and the
     fewest changes of corridor needed between the two by track
     (:func:`~transit.timetable.service.corridor_changes`; a corridor is a group of lines of
-    ``corridors.csv``, or a line of its own): on 2016 each change of corridor about halves the
-    trains, and half of them run between terminals of one line.
+    ``corridors.csv``, or a line of its own): on 2016 a route's trains fall steeply with each change
+    of corridor it needs, and half of them run between terminals of one line.
     """
     tg = track_graph(net)
     attrs = station_attributes(net, hub_stations)

@@ -492,7 +492,7 @@ def check_tables(parsed: dict[str, ParsedRows], labels: dict[str, str], problems
         for c in ("from_station_id", "to_station_id"):
             check_station("published_times", line, c, rec[c])
 
-    for line, rec in parsed.get("corridors", ()):
+    for line, rec in parsed["corridors"]:
         if not rec.get(INVALID) and rec["line_id"] not in lines:
             add(
                 "corridors",

@@ -386,6 +386,8 @@ def parse_modification(src: TomlSource, m: object, i: int, problems: list[Proble
                 bad("chainage_km", f"must be {len(st)} increasing numbers (km), one per station")
     if mtype == "add_line" and "stations" in m and isinstance(m["stations"], list) and len(m["stations"]) < 2:
         bad("stations", "a line needs at least two stations")
+    if "corridors" in m and not (isinstance(m["corridors"], list) and all(isinstance(c, str) for c in m["corridors"])):
+        bad("corridors", 'is not a list of corridor ids; write e.g. corridors = ["coastal"]')
     if "statuses" in m:
         s = m["statuses"]
         if not (isinstance(s, list) and s and all(x in ("construction", "planned", "open") for x in s)):
@@ -693,15 +695,11 @@ def _m_add_line(state: _State, mod: Modification, here: _Here) -> None:
         ],
     )
     _append(state, "sections", [_new_section(state, mod, v["line"], st[0], st[-1])])
-    corridors = v.get("corridors", [])
-    if isinstance(corridors, str) or not isinstance(corridors, list) or not all(isinstance(c, str) for c in corridors):
-        here("corridors", repr(corridors), 'is not a list of corridor ids; write e.g. corridors = ["coastal"]')
-        return
-    if corridors:
+    if v.get("corridors"):
         _append(
             state,
             "corridors",
-            [{"corridor_id": c, "line_id": v["line"], "source": mod.reason()} for c in corridors],
+            [{"corridor_id": c, "line_id": v["line"], "source": mod.reason()} for c in v["corridors"]],
         )
 
 

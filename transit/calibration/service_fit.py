@@ -35,6 +35,10 @@ from transit.timetable.service import (
     CALL_COEFFICIENTS,
     SERVICE_KEYS,
     ServiceParams,
+    _csr,
+    _edge_table,
+    _path,
+    alternative_paths,
     call_features,
     corridor_changes,
     station_attributes,
@@ -48,6 +52,7 @@ __all__ = [
     "fit_call_shares",
     "fit_running",
     "fit_frequency",
+    "fit_alternatives",
     "fit_service",
     "service_toml",
     "LEG_QUANTILE",
@@ -369,6 +374,68 @@ def fit_frequency(net, wc: WorkbookCalls, hub_stations, terminal_min_population:
     }
 
 
+def fit_alternatives(net, wc: WorkbookCalls, sp: ServiceParams, exclude_stations=()) -> dict:
+    """Logistic regression of the share of a pair's trains on its second route.
+
+    The second route of a pair of terminals is that of
+    :func:`~transit.timetable.service.alternative_paths` (through another terminal, off the fastest
+    path, at most ``alternative_max_ratio`` times its track time). Each real train counts once,
+    between the first and the last terminal it calls at, for the pairs with a second route: on the
+    second route where it calls at a station only that route has, on the fastest where it calls at
+    one only the fastest has (a train that calls at neither, or at both, tells nothing and is left
+    out). The covariate is the log of the second route's track time over the fastest's. Pairs with
+    an excluded station are left out.
+    """
+    tg = track_graph(net)
+    attrs = station_attributes(net, sp["hub_stations"])
+    term = _terminals(attrs, sp["terminal_min_population"])
+    terms = np.flatnonzero(term)
+    best = _edge_table(tg, sp)
+    dist, pred = dijkstra(_csr(best, len(tg.station_ids)), directed=True, indices=terms, return_predecessors=True)
+    calls = wc.calls[term[wc.calls["pos"].to_numpy()]]
+    ends = calls.groupby("train_key", sort=True)["pos"].agg(["first", "last"])
+    ends = ends[ends["first"] != ends["last"]]
+    a = np.minimum(ends["first"], ends["last"]).to_numpy()
+    b = np.maximum(ends["first"], ends["last"]).to_numpy()
+    excl = set(exclude_stations)
+    city = attrs["city_id"].to_numpy()
+    pairs = sorted(
+        {
+            (int(x), int(y))
+            for x, y in zip(a, b)
+            if city[x] != city[y] and tg.station_ids[x] not in excl and tg.station_ids[y] not in excl
+        }
+    )
+    second = alternative_paths(terms, dist, pred, pairs, sp["alternative_max_ratio"], sp["alternative_max_overlap"])
+    row = {int(t): i for i, t in enumerate(terms)}
+    at = wc.calls.groupby("train_key", sort=True)["pos"].agg(lambda v: frozenset(int(p) for p in v))
+    log_ratio, on_second = [], []
+    for key, x, y in zip(ends.index, a, b):
+        alt = second.get((int(x), int(y)))
+        if alt is None:
+            continue
+        fast = set(_path(pred[row[int(x)]], int(x), int(y)))
+        nodes = set(alt[0])
+        hit_alt, hit_fast = bool(at[key] & (nodes - fast)), bool(at[key] & (fast - nodes))
+        if hit_alt != hit_fast:
+            log_ratio.append(np.log(alt[1]))
+            on_second.append(float(hit_alt))
+    X = np.column_stack([np.ones(len(log_ratio)), np.array(log_ratio)])
+    y = np.array(on_second)
+
+    def nll(beta):
+        z = X @ beta
+        return np.sum(np.logaddexp(0.0, z) - y * z), X.T @ (1.0 / (1.0 + np.exp(-z)) - y)
+
+    res = minimize(nll, np.zeros(2), jac=True, method="L-BFGS-B")
+    return {
+        "alternative_intercept": round(float(res.x[0]), 4),
+        "alternative_per_log_ratio": round(float(res.x[1]), 4),
+        "n_trains": int(len(y)),
+        "share_on_second": round(float(y.mean()), 4) if len(y) else float("nan"),
+    }
+
+
 @lru_cache(maxsize=8)
 def _km_matrix(tg) -> np.ndarray:
     """Track km along the fastest track path between every pair of stations (kept per track graph)."""
@@ -414,11 +481,15 @@ def fit_service(net, timetable: Workbook, *, exclude_lines=(), wc: WorkbookCalls
     calls = fit_call_shares(net, wc, hubs, exclude_stations=only_excl)
     running = fit_running(net, wc, hubs, exclude_lines=excl)
     freq = fit_frequency(net, wc, hubs, sp["terminal_min_population"], exclude_stations=only_excl)
+    fitted_running = ServiceParams.from_mapping(net.meta.get("service"), {"running": running})
+    alternatives = fit_alternatives(net, wc, fitted_running, exclude_stations=only_excl)
     stats = {
         "calls": {k: calls.pop(k) for k in ("n_stations", "deviance_explained")},
         "running": {k: running.pop(k) for k in ("n_leg_pairs", "median_abs_pct")},
         "frequency": {k: freq.pop(k) for k in ("n_pairs", "n_trains")},
+        "alternatives": {k: alternatives.pop(k) for k in ("n_trains", "share_on_second")},
     }
+    freq.update(alternatives)
     return {"calls": calls, "running": running, "frequency": freq, "stats": stats}
 
 
@@ -450,6 +521,14 @@ def service_toml(fit: dict, net) -> str:
     lines.append(f"km_exponent = {fq['km_exponent']}   # (-) fitted")
     lines.append(
         f"per_corridor_change = {fq['per_corridor_change']}   # (-) log change of the trains a day per change of corridor needed between the two terminals; fitted"
+    )
+    a = s["alternatives"]
+    lines.append(
+        f"alternative_intercept = {fq['alternative_intercept']}   # (-) logit of the share of a pair's trains on its second route, were it as fast as the fastest; fitted"
+    )
+    lines.append(
+        f"alternative_per_log_ratio = {fq['alternative_per_log_ratio']}   # (-) per log of the second route's track time over the fastest's; fitted "
+        f"(logistic regression, {a['n_trains']} trains, {100 * a['share_on_second']:.0f} % on the second route)"
     )
     f0 = sp["frequency"]
     lines.append(

@@ -196,24 +196,34 @@ def line_runs(net: Network) -> list[LineRun]:
     """Every unbroken in-service run of two or more stations of every line on ``net``'s date.
 
     The one place where a line is cut into what trains can run on: the static graph, the service
-    model's track and the calibration all read their lines from here.
+    model's track and the calibration all read their lines from here. Computed once per network
+    (``Network.cached``); the arrays are read only.
     """
+    return net.cached(("graph", "line_runs"), lambda: _line_runs(net))
+
+
+def _line_runs(net: Network) -> list[LineRun]:
     ls = net.line_stations
     sections = net.sections
     category = net.lines.set_index("line_id")["category"].to_dict()
-    seq_all = net.tables["line_stations"].set_index(["line_id", "station_id"])["seq"]
+    all_ls = net.tables["line_stations"]
+    seq_all = {  # (line, station) -> seq, over every listed station (in service or not)
+        (str(lid), str(sid)): int(q) for lid, sid, q in zip(all_ls["line_id"], all_ls["station_id"], all_ls["seq"])
+    }
+    speed_at_line: dict[str, dict[int, float]] = {}  # the design speed of each stretch, from its section
+    for lid, a, b, kmh in zip(
+        sections["line_id"], sections["from_station_id"], sections["to_station_id"], sections["design_kmh"]
+    ):
+        at = speed_at_line.setdefault(str(lid), {})
+        for k in range(seq_all[(str(lid), str(a))], seq_all[(str(lid), str(b))]):
+            at[k] = float(kmh)
     out: list[LineRun] = []
     for line_id, stops in ls.groupby("line_id", sort=True):
         stops = stops.sort_values("seq")
         seq = stops["seq"].to_numpy(dtype=np.int64)
         chain = stops["chainage_km"].to_numpy(dtype=np.float64)
         sids = stops["station_id"].to_numpy(dtype=object)
-        all_seq = seq_all.loc[line_id]
-        # the design speed of each stretch between consecutive listed stations, from its section
-        speed_at: dict[int, float] = {}
-        for s in sections[sections["line_id"] == line_id].itertuples():
-            for k in range(int(all_seq[s.from_station_id]), int(all_seq[s.to_station_id])):
-                speed_at[k] = float(s.design_kmh)
+        speed_at = speed_at_line.get(str(line_id), {})
         start = 0
         for i in range(1, len(seq) + 1):
             if i < len(seq) and all(k in speed_at for k in range(seq[i - 1], seq[i])):
@@ -222,9 +232,10 @@ def line_runs(net: Network) -> list[LineRun]:
             if hi - lo < 2:
                 continue
             kmh = np.array([min(speed_at[k] for k in range(seq[m], seq[m + 1])) for m in range(lo, hi - 1)])
-            out.append(
-                LineRun(str(line_id), str(category.get(line_id, "hsr")), sids[lo:hi], seq[lo:hi], chain[lo:hi], kmh)
-            )
+            arrays = (sids[lo:hi].copy(), seq[lo:hi].copy(), chain[lo:hi].copy(), kmh)
+            for a in arrays:  # kept on the network and shared by every caller: read only
+                a.flags.writeable = False
+            out.append(LineRun(str(line_id), str(category.get(line_id, "hsr")), *arrays))
     return out
 
 

@@ -46,7 +46,17 @@ from numba import njit, prange
 
 from transit.routing._kernels import guard_cache
 
-__all__ = ["earliest_many", "earliest_lanes", "earliest_rounds", "profile_many", "EXACT_MINUTES", "LANES"]
+__all__ = [
+    "earliest_many",
+    "earliest_lanes",
+    "earliest_rounds",
+    "profile_many",
+    "path_sums",
+    "second_routes",
+    "trip_times",
+    "EXACT_MINUTES",
+    "LANES",
+]
 
 #: Tolerance of "leaves exactly then" (a first boarding in ``first_exact`` mode): leave times are
 #: computed as ``departure - walk - board`` and the kernels add them back, which may round.
@@ -717,6 +727,180 @@ def profile_many(
             np.empty(widest + 1, dtype=np.float64),
             np.empty(widest + 1, dtype=np.float64),
         )
+
+
+# ------------------------------------------------------------------------ service model (routes)
+@njit(cache=True, nogil=True)
+def path_sums(pred, dist, weight):
+    """Sum of ``weight`` over the hops of each fastest path of a shortest-path forest.
+
+    Parameters
+    ----------
+    pred : numpy.ndarray of int, shape (R, N)
+        Predecessors of a search from R roots (scipy's ``dijkstra``: -9999 or any negative = none).
+    dist : numpy.ndarray of float, shape (R, N)
+        Its distances (``inf`` = unreached); every hop is strictly positive.
+    weight : numpy.ndarray of float, shape (N, N)
+        ``weight[u, v]``, the value of the hop u -> v (km, say).
+
+    Returns
+    -------
+    numpy.ndarray of float, shape (R, N)
+        ``out[r, v]`` = the sum from the root to v, added from the root on; ``nan`` where unreached.
+    """
+    R, N = dist.shape
+    out = np.full((R, N), np.nan)
+    for r in range(R):
+        order = np.argsort(dist[r])
+        for v in order:
+            if not np.isfinite(dist[r, v]):
+                break
+            p = pred[r, v]
+            out[r, v] = 0.0 if p < 0 else out[r, p] + weight[p, v]
+    return out
+
+
+@njit(cache=True, nogil=True)
+def second_routes(terms, dist, pred, pair_a, pair_b, max_ratio, max_overlap):
+    """For each terminal pair, the terminal its second route runs through (see
+    :func:`transit.timetable.service.alternative_paths`, which states the rule).
+
+    Parameters
+    ----------
+    terms : numpy.ndarray of int, shape (T,)
+        Terminal station positions; ``dist`` and ``pred`` (shape (T, N)) the search from each.
+    pair_a, pair_b : numpy.ndarray of int, shape (P,)
+        Rows (into ``terms``) of the two ends of each pair.
+
+    Returns
+    -------
+    via : numpy.ndarray of int, shape (P,)
+        The row of the terminal each pair's second route runs through, -1 where it has none.
+    ratio : numpy.ndarray of float, shape (P,)
+        Its track time over the fastest's (``nan`` where none).
+    """
+    T, N = dist.shape
+    P = pair_a.shape[0]
+    via = np.full(P, -1, dtype=np.int64)
+    ratio_out = np.full(P, np.nan)
+    on_fast = np.zeros(N, dtype=np.int64)  # stamp = pair + 1
+    on_first = np.zeros(N, dtype=np.int64)  # stamp = candidate counter
+    stamp = 0
+    between = np.empty((T, T))
+    for i in range(T):
+        for j in range(T):
+            between[i, j] = dist[i, terms[j]]
+    ratio = np.empty(T)
+    for k in range(P):
+        ia, ib = pair_a[k], pair_b[k]
+        a, b = terms[ia], terms[ib]
+        t_fast = between[ia, ib]
+        if not np.isfinite(t_fast) or t_fast <= 0:
+            continue
+        n_fast = 1
+        on_fast[b] = k + 1
+        v = b
+        broken = False
+        while v != a:
+            v = pred[ia, v]
+            if v < 0:
+                broken = True
+                break
+            on_fast[v] = k + 1
+            n_fast += 1
+        if broken:
+            continue
+        for h in range(T):
+            ratio[h] = (between[ia, h] + between[h, ib]) / t_fast
+        near = np.flatnonzero(ratio <= max_ratio)  # the candidates, in order of ratio (ties by row)
+        for ih in near[np.argsort(ratio[near], kind="mergesort")]:
+            h = terms[ih]
+            if on_fast[h] == k + 1:
+                continue
+            stamp += 1
+            overlap = 0
+            ok = True
+            v = h  # a -> h, walked back from h
+            on_first[v] = stamp
+            while v != a:
+                v = pred[ia, v]
+                if v < 0:
+                    ok = False
+                    break
+                on_first[v] = stamp
+                if on_fast[v] == k + 1:
+                    overlap += 1
+            if not ok:
+                continue
+            v = b  # h -> b, walked back from b; only h may be on both halves
+            while v != h:
+                if on_first[v] == stamp:
+                    ok = False
+                    break
+                if on_fast[v] == k + 1:
+                    overlap += 1
+                v = pred[ih, v]
+                if v < 0:
+                    ok = False
+                    break
+            if not ok or overlap > max_overlap * n_fast:
+                continue
+            via[k] = ih
+            ratio_out[k] = ratio[ih]
+            break
+    return via, ratio_out
+
+
+@njit(cache=True, nogil=True)
+def trip_times(x_km, cruise_min, stop, trip_start, dep0, stop_loss, margin_min, hub_extra_min, dwell_min):
+    """Arrival and departure minutes of the service model's trips (rule 4 of
+    :mod:`transit.timetable.service`), all trips at once.
+
+    Parameters
+    ----------
+    x_km, cruise_min : numpy.ndarray of float, shape (L,)
+        Chainage and cumulative cruising minutes of each call along its route (all trips' calls
+        one after another, each trip's in order).
+    stop : numpy.ndarray of int, shape (L,)
+        The station of each call (position into ``hub_extra_min`` and ``dwell_min``).
+    trip_start : numpy.ndarray of int, shape (K + 1,)
+        Trip ``k``'s calls are ``trip_start[k]:trip_start[k + 1]`` (at least two).
+    dep0 : numpy.ndarray of float, shape (K,)
+        Departure from the first call.
+    stop_loss : float
+        Minutes lost braking and accelerating per km/h of the leg's speed (``c``); 0 = none.
+    margin_min : float
+        Minutes added to every leg.
+    hub_extra_min, dwell_min : numpy.ndarray of float, shape (S,)
+        Minutes added to a leg for each end at the station; minutes standing at a call.
+
+    Returns
+    -------
+    arrival, departure : numpy.ndarray of float, shape (L,)
+        A leg runs ``60 km / v + c v + margin + hub extras``, with ``v`` its cruising speed capped
+        at ``sqrt(60 km / c)`` (a short leg never reaches it); first and last calls stand 0 minutes.
+    """
+    L = x_km.shape[0]
+    arr = np.empty(L)
+    dep = np.empty(L)
+    for k in range(trip_start.shape[0] - 1):
+        i0, i1 = trip_start[k], trip_start[k + 1]
+        run_min = 0.0
+        dwelt = 0.0
+        arr[i0] = dep0[k]
+        dep[i0] = dep0[k]
+        for i in range(i0 + 1, i1):
+            d_km = x_km[i] - x_km[i - 1]
+            v = 60.0 * d_km / max(cruise_min[i] - cruise_min[i - 1], 1e-9)
+            if stop_loss > 0:
+                v = min(v, np.sqrt(60.0 * d_km / stop_loss))
+            leg = 60.0 * d_km / max(v, 1e-9) + stop_loss * v + margin_min + hub_extra_min[stop[i - 1]] + hub_extra_min[stop[i]]
+            run_min += leg
+            if i - 1 > i0:
+                dwelt += dwell_min[stop[i - 1]]
+            arr[i] = dep0[k] + run_min + dwelt
+            dep[i] = arr[i] + (dwell_min[stop[i]] if i < i1 - 1 else 0.0)
+    return arr, dep
 
 
 for _kernel in [k for k in list(globals().values()) if hasattr(k, "_cache")]:  # a damaged cache: note, compile

@@ -68,6 +68,7 @@ from scipy.special import ndtr, ndtri
 
 from transit.routing import runtime
 from transit.routing.graph import line_runs
+from transit.timetable._kernels import path_sums, second_routes, trip_times
 from transit.timetable.model import STOP_COLUMNS, STOP_TIME_COLUMNS, TRANSFER_COLUMNS, TRIP_COLUMNS, Timetable
 
 __all__ = [
@@ -367,9 +368,11 @@ def station_attributes(network, hub_stations: Sequence[str] = ()) -> pd.DataFram
         for p in pos:
             lines.setdefault(int(p), set()).add(line_id)
         term.update((int(pos[0]), int(pos[-1])))
-    main: set = set()
-    for cid in sorted(set(st.loc[ids, "city_id"])):
-        main.update(network.city_stations(cid, "rail", central=True))
+    main: set = set()  # Network.city_stations(city, "rail", central=True) of every city, at once
+    in_service = network.stations
+    for cid, mine in in_service.groupby("city_id", sort=True):
+        central = network.central_mask(str(cid), mine) & (mine["kind"] == "rail")
+        main.update(mine.loc[central, "station_id"])
     hubs = set(hub_stations)
     return pd.DataFrame(
         {
@@ -543,38 +546,31 @@ def alternative_paths(
         for the pairs that have one.
     """
     row = {int(t): i for i, t in enumerate(terms)}
-    between = dist[:, terms]  # terminal x terminal track minutes
-    cache: dict[tuple[int, int], list[int]] = {}
-
-    def path(u: int, v: int) -> list[int]:
-        if (u, v) not in cache:
-            cache[(u, v)] = _path(pred[row[u]], u, v)
-        return cache[(u, v)]
-
     out = {}
-    for a, b in pairs:
-        ia, ib = row[a], row[b]
-        t_fast = between[ia, ib]
-        if not np.isfinite(t_fast) or t_fast <= 0:
-            continue
-        fast = path(a, b)
-        on_fast = set(fast)
-        ratio = (between[ia] + between[:, ib]) / t_fast
-        for ih in np.argsort(ratio, kind="stable"):
-            if not ratio[ih] <= max_ratio:
-                break
-            h = int(terms[ih])
-            if h in on_fast:
-                continue
-            first, second = path(a, h), path(h, b)
-            if not first or not second or len(set(first) & set(second)) != 1:
-                continue
-            nodes = first + second[1:]
-            if len(on_fast.intersection(nodes)) > max_overlap * len(on_fast):
-                continue
-            out[(a, b)] = (nodes, float(ratio[ih]))
-            break
+    for (a, b), (h, ratio) in _second_route_via(terms, dist, pred, pairs, max_ratio, max_overlap).items():
+        out[(a, b)] = (_path(pred[row[a]], a, h) + _path(pred[row[h]], h, b)[1:], ratio)
     return out
+
+
+def _second_route_via(terms, dist, pred, pairs, max_ratio, max_overlap) -> dict[tuple[int, int], tuple[int, float]]:
+    """``(a, b) -> (the terminal h its second route runs through, ratio)`` (see :func:`alternative_paths`)."""
+    row = {int(t): i for i, t in enumerate(terms)}
+    pair_a = np.array([row[a] for a, _ in pairs], dtype=np.int64)
+    pair_b = np.array([row[b] for _, b in pairs], dtype=np.int64)
+    terms_ = np.asarray(terms, dtype=np.int64)
+    via, ratio = second_routes(
+        terms_,
+        np.asarray(dist, dtype=np.float64),
+        np.asarray(pred, dtype=np.int64),
+        pair_a,
+        pair_b,
+        float(max_ratio),
+        float(max_overlap),
+    )
+    return {
+        (int(terms_[pair_a[k]]), int(terms_[pair_b[k]])): (int(terms_[via[k]]), float(ratio[k]))
+        for k in np.flatnonzero(via >= 0)
+    }
 
 
 def alternative_share(ratio: float, intercept: float, per_log_ratio: float) -> float:
@@ -586,7 +582,10 @@ def alternative_share(ratio: float, intercept: float, per_log_ratio: float) -> f
 def _route_arrays(nodes: Sequence[int], best: dict) -> tuple[np.ndarray, np.ndarray]:
     km = [best[(a, b)][1] for a, b in zip(nodes, nodes[1:])]
     mi = [best[(a, b)][0] for a, b in zip(nodes, nodes[1:])]
-    return np.r_[0.0, np.cumsum(km)], np.r_[0.0, np.cumsum(mi)]
+    x_km, cruise_min = np.zeros(len(nodes)), np.zeros(len(nodes))
+    np.cumsum(km, out=x_km[1:])
+    np.cumsum(mi, out=cruise_min[1:])
+    return x_km, cruise_min
 
 
 def _generated_routes(network, tg: TrackGraph, sp: ServiceParams, attrs: pd.DataFrame) -> list[_Route]:
@@ -625,41 +624,46 @@ def _generated_routes(network, tg: TrackGraph, sp: ServiceParams, attrs: pd.Data
     changes = corridor_changes(tg)
     if len(terms):
         dist, pred = dijkstra(_csr(best, n), directed=True, indices=terms, return_predecessors=True)
+        hop_km = np.zeros((n, n))
+        for (u, v), (_, km, _) in best.items():
+            hop_km[u, v] = km
+        path_km = path_sums(pred.astype(np.int64), dist, hop_km)  # km along each fastest path
+        row = {int(t): i for i, t in enumerate(terms)}
         for ia, a in enumerate(terms):
             for b in terms:
                 if b <= a or not np.isfinite(dist[ia, b]) or city[a] == city[b]:  # not within one city
                     continue
-                nodes = _path(pred[ia], int(a), int(b))
-                if len(nodes) < 2:
-                    continue
-                km = sum(best[(u, v)][1] for u, v in zip(nodes, nodes[1:]))
-                wanted.append((gravity(a, b, km, changes[a, b]), f"{tg.station_ids[a]}--{tg.station_ids[b]}", nodes))
+                x = gravity(a, b, path_km[ia, b], changes[a, b])
+                wanted.append((x, f"{tg.station_ids[a]}--{tg.station_ids[b]}", (int(a), int(b))))
         # a share of a pair's trains runs on its second route, where it has one
-        second = alternative_paths(
+        second = _second_route_via(
             terms,
             dist,
             pred,
-            [(w[2][0], w[2][-1]) for w in wanted],
+            [w[2] for w in wanted],
             sp["alternative_max_ratio"],
             sp["alternative_max_overlap"],
         )
         split = []
-        for x, rid, nodes in wanted:
-            alt = second.get((nodes[0], nodes[-1]))
+        for x, rid, ends in wanted:
+            alt = second.get(ends)
             if alt is None:
-                split.append((x, rid, nodes))
+                split.append((x, rid, ends))
                 continue
             s_alt = alternative_share(alt[1], fq["alternative_intercept"], fq["alternative_per_log_ratio"])
-            split.append((x * (1.0 - s_alt), rid, nodes))
-            split.append((x * s_alt, rid + "~second", alt[0]))
+            split.append((x * (1.0 - s_alt), rid, ends))
+            split.append((x * s_alt, rid + "~second", (ends[0], alt[0], ends[1])))
         wanted = split
     # dithered rounding: floor(x + u) with u a fixed uniform draw of the pair (a hash of its route
     # id), so a pair runs x trains a day on average and keeps its trains whatever other pairs a new
     # line adds or moves (rounding in a running sum would reshuffle every pair below it)
     wanted.sort(key=lambda w: (-w[0], w[1]))
-    for x, rid, nodes in wanted:
+    for x, rid, ends in wanted:  # ends: (a, b) of a fastest path, (a, h, b) of a second route by h
         trains = min(int(math.floor(x + _offset(rid, "round"))), int(fq["max_trains_per_day"]))
         if trains >= fq["min_trains_per_day"] and trains >= 1:
+            nodes = _path(pred[row[ends[0]]], ends[0], ends[1])
+            if len(ends) == 3:
+                nodes += _path(pred[row[ends[1]]], ends[1], ends[2])[1:]
             add(nodes, trains, rid)
     # every run of a line end to end
     for line_id, _, pos, _, _ in tg.runs:
@@ -754,7 +758,8 @@ def _call_draws(level: float, rho: float, route_id: str, direction: int, k: int,
     station quieter than its level), ``rho = 0`` independent skip-stop patterns; each station keeps
     its call share whatever ``rho``.
     """
-    e = np.array([(zlib.crc32(f"{route_id}|{direction}|{k}|{s}".encode()) + 0.5) / 4294967296.0 for s in stations])
+    head = zlib.crc32(f"{route_id}|{direction}|{k}|".encode())  # crc32 of the key, its common head once
+    e = (np.array([zlib.crc32(s.encode(), head) for s in stations], dtype=np.float64) + 0.5) / 4294967296.0
     z = math.sqrt(rho) * float(ndtri(min(max(level, 1e-6), 1 - 1e-6))) + math.sqrt(1.0 - rho) * ndtri(e)
     return ndtr(z)
 
@@ -832,7 +837,7 @@ def synthesise_timetable(
         routes += _override_routes(services, tg, sp)
 
     first0, last0 = sp["first_departure_minutes"], sp["last_departure_minutes"]
-    trip_rows, st_trip, st_seq, st_stop, st_arr, st_dep = [], [], [], [], [], []
+    trip_rows, st_trip, st_seq, st_pos, st_x, st_cr, st_dep0 = [], [], [], [], [], [], []
     n_trip = 0
     for r in routes:
         first = float(r.first_minutes) if r.first_minutes is not None else first0
@@ -873,41 +878,37 @@ def synthesise_timetable(
                     pattern = "all" if len(idx) == m else ("express" if levels[k] >= 0.5 else "semi")
                     if n_express and k in top:
                         pattern = "express"
-                d_km = np.diff(x[idx])
-                d_cr = np.diff(cr[idx])
-                v = 60.0 * d_km / np.maximum(d_cr, 1e-9)
-                vr = np.minimum(v, np.sqrt(60.0 * d_km / c)) if c > 0 else v
-                legs = (
-                    60.0 * d_km / np.maximum(vr, 1e-9)
-                    + c * vr
-                    + run["leg_margin_minutes"]
-                    + hub_extra[pos[idx[:-1]]]
-                    + hub_extra[pos[idx[1:]]]
-                )
-                dw = dwell[pos[idx]]
-                dw[0] = dw[-1] = 0.0
                 dep0 = first + off + k * headway
-                # arrival_i = dep0 + sum legs[:i] + sum dwell[1:i]; departure_i = arrival_i + dwell_i
-                arr = dep0 + np.r_[0.0, np.cumsum(legs)] + np.r_[0.0, np.cumsum(dw[:-1])]
-                arr[0] = dep0
-                depm = arr + dw
                 tid = f"{r.route_id}:{'ab'[direction]}{k:03d}"
                 trip_rows.append((tid, r.route_id, f"S{n_trip + 1}", "rail", float(levels[k]), pattern))
                 n_trip += 1
                 st_trip.append(np.full(len(idx), tid, dtype=object))
                 st_seq.append(np.arange(1, len(idx) + 1))
-                st_stop.append(tg.station_ids[pos[idx]])
-                st_arr.append(arr)
-                st_dep.append(depm)
+                st_pos.append(pos[idx])
+                st_x.append(x[idx])
+                st_cr.append(cr[idx])
+                st_dep0.append(dep0)
     trips = pd.DataFrame(trip_rows, columns=list(TRIP_COLUMNS) + ["level", "pattern"])
     if trip_rows:
+        calls_at = np.concatenate(st_pos)
+        arr, depm = trip_times(
+            np.concatenate(st_x),
+            np.concatenate(st_cr),
+            calls_at,
+            np.r_[0, np.cumsum([len(p) for p in st_pos])].astype(np.int64),
+            np.array(st_dep0, dtype=np.float64),
+            float(c),
+            float(run["leg_margin_minutes"]),
+            hub_extra.astype(np.float64),
+            dwell.astype(np.float64),
+        )
         stop_times = pd.DataFrame(
             {
                 "trip_id": np.concatenate(st_trip),
                 "stop_sequence": np.concatenate(st_seq).astype(np.int64),
-                "stop_id": np.concatenate(st_stop),
-                "arrival_minutes": np.round(np.concatenate(st_arr), 4),
-                "departure_minutes": np.round(np.concatenate(st_dep), 4),
+                "stop_id": tg.station_ids[calls_at],
+                "arrival_minutes": np.round(arr, 4),
+                "departure_minutes": np.round(depm, 4),
             }
         )
     else:

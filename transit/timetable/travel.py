@@ -335,14 +335,16 @@ class TimetableTravelTimes:
 
     def _service_label(self, route_id: str) -> str:
         """What a leg runs on, for reports: a line's own trains give the line id; a through train of
-        the service model ``through train <first>-<last>``; anything else (a real timetable's route,
+        the service model ``through train <first>-<last>`` (``(second route)`` added for the trains of
+        a pair on its second route); anything else (a real timetable's route,
         a flight) unchanged."""
         if route_id.startswith("line:"):
             return route_id.split(":")[1]
-        ends = route_id.split("--")
+        pair, second = route_id.removesuffix("~second"), route_id.endswith("~second")
+        ends = pair.split("--")
         names = self._station_names
         if len(ends) == 2 and all(e in names for e in ends):
-            return f"through train {names[ends[0]]}-{names[ends[1]]}"
+            return f"through train {names[ends[0]]}-{names[ends[1]]}" + (" (second route)" if second else "")
         return route_id
 
     def route(self, a: str, b: str) -> Route:

@@ -894,7 +894,13 @@ def trip_times(x_km, cruise_min, stop, trip_start, dep0, stop_loss, margin_min, 
             v = 60.0 * d_km / max(cruise_min[i] - cruise_min[i - 1], 1e-9)
             if stop_loss > 0:
                 v = min(v, np.sqrt(60.0 * d_km / stop_loss))
-            leg = 60.0 * d_km / max(v, 1e-9) + stop_loss * v + margin_min + hub_extra_min[stop[i - 1]] + hub_extra_min[stop[i]]
+            leg = (
+                60.0 * d_km / max(v, 1e-9)
+                + stop_loss * v
+                + margin_min
+                + hub_extra_min[stop[i - 1]]
+                + hub_extra_min[stop[i]]
+            )
             run_min += leg
             if i - 1 > i0:
                 dwelt += dwell_min[stop[i - 1]]

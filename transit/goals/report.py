@@ -239,10 +239,11 @@ class GoalReport:
     ACCURACY_NOTES = {
         "timetable": (
             "Accuracy: times come from the service model's trains (docs/service_model.md). Against the real "
-            "2016 timetable, with whole corridors held out of the fit, the fastest journeys were about 8 % "
-            "off in the median and three in four within 15 %; on published fastest times of 2008-2025 never "
-            "used by the fit, about 10 % and seven in ten (docs/validation.md); read a margin under about 10 % "
-            "of the limit as too close to call."
+            "2016 timetable, with whole corridors held out of the fit, the fastest journeys were about 6 % "
+            "off in the median and four in five within 15 % (8 % and three in four where one train is "
+            "fastest); on published fastest times of 2008-2025 never used by the fit, close on lines open a "
+            "year or more, but about 10 % too fast in a line's first timetable (docs/validation.md); read a "
+            "margin under about 10 % of the limit as too close to call."
         ),
         "static": (
             "Accuracy: the static method joins every pair of stations of a line as if a train ran non-stop "

@@ -37,7 +37,12 @@ all with parameters in the ``[service]`` table of the network's ``network.toml``
    copula with correlation ``pattern_correlation`` between the train's level and the station's own
    draw (:func:`_call_draws`): 1 gives nested patterns (an express skips every station quieter than
    its level), 0 independent skip-stop patterns; every station keeps its call share either way. A
-   line's own trains call at each of its stations at least once.
+   line's own trains call at each of its stations at least once. A share of a through route's
+   trains, the top levels, run *express*: they call only where the call share is at least
+   ``express_min_call_share`` (the hubs and the busiest main stations); the share grows with the
+   size of the pair, ``logit e = express_intercept + express_per_log_population * ln(P_a P_b /
+   1e12)`` (:func:`express_share`), fitted on the real trains of 2016 (2.8 % of them ran so, 24 %
+   of those between the largest cities).
 4. **Running times.** Between two consecutive calls a train runs start to stop: cruising at
    ``speed_factor_<category> * operating speed`` plus the loss of braking and accelerating
    (``stop_loss_minutes_per_100kmh`` of ``[running_time]``), plus ``leg_margin_minutes``, plus
@@ -78,6 +83,7 @@ __all__ = [
     "call_shares",
     "track_graph",
     "TrackGraph",
+    "express_share",
     "SERVICE_KEYS",
 ]
 
@@ -112,7 +118,8 @@ SERVICE_KEYS = {
         "terminus",
         "hub",
         "pattern_correlation",
-        "express_share",
+        "express_intercept",
+        "express_per_log_population",
         "express_min_call_share",
     ),
     "running": (
@@ -202,7 +209,7 @@ class ServiceParams:
         for k in ("speed_factor_hsr", "speed_factor_intercity", "speed_factor_conventional"):
             if not 0.0 < r[k] <= 1.5:
                 bad.append(f"[service.running] {k} = {r[k]} must be in (0, 1.5]")
-        for k in ("pattern_correlation", "express_share", "express_min_call_share"):
+        for k in ("pattern_correlation", "express_min_call_share"):
             if not 0.0 <= out["calls"][k] <= 1.0:
                 bad.append(f"[service.calls] {k} = {out['calls'][k]} must be from 0 to 1")
         if out[""]["last_departure_minutes"] < out[""]["first_departure_minutes"]:
@@ -741,6 +748,16 @@ def _override_routes(services: Sequence[Mapping], tg: TrackGraph, sp: ServicePar
 
 
 # ------------------------------------------------------------------------------------- trips
+def express_share(population_product: float, params: ServiceParams) -> float:
+    """The share of a through route's trains that run express (rule 3): ``logit e =
+    express_intercept + express_per_log_population * ln(P_a P_b / 1e12)``, ``P_a P_b`` the
+    populations of the cities of its two terminals (persons squared). Fitted on the 2016 trains:
+    about 17 % between Shanghai and Beijing, 2 % between Shanghai and Wenzhou."""
+    c = params.values["calls"]
+    z = c["express_intercept"] + c["express_per_log_population"] * math.log(max(population_product, 1.0) / 1e12)
+    return 1.0 / (1.0 + math.exp(-min(max(z, -50.0), 50.0)))
+
+
 def _levels(n: int) -> np.ndarray:
     """Stopping levels of a route's n trains in departure order: 0, 1/n, ... interleaved (golden ratio)."""
     order = np.argsort(np.mod((np.arange(n) + 1) * _GOLDEN, 1.0), kind="stable")
@@ -824,8 +841,8 @@ def synthesise_timetable(
     share[~np.isfinite(share)] = 0.0
     run = sp.values["running"]
     rho = float(sp["calls.pattern_correlation"])
-    express_share = float(sp["calls.express_share"])
     express_min = float(sp["calls.express_min_call_share"])
+    pop = attrs["population"].to_numpy(dtype=np.float64)
     hub = attrs["hub"].to_numpy()
     c = runtime.ModelParams.from_mapping(network.running_time).stop_loss_minutes_per_100kmh / 100.0
     dwell = np.where(hub, run["hub_dwell_minutes"], run["dwell_minutes"])
@@ -861,7 +878,10 @@ def synthesise_timetable(
                 )
                 calls = p[None, :] > u
                 # the top levels of a through route run express: only where nearly every train calls
-                n_express = int(math.floor(express_share * n + 0.5)) if not r.route_id.startswith("line:") else 0
+                n_express = 0
+                if not r.route_id.startswith("line:"):
+                    e = express_share(pop[r.stations[0]] * pop[r.stations[-1]], sp)
+                    n_express = int(math.floor(e * n + 0.5))
                 if n_express:
                     top = np.argsort(-levels, kind="stable")[:n_express]
                     calls[top] = p[None, :] >= express_min

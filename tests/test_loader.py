@@ -241,6 +241,35 @@ def test_corridors_file_is_optional_and_checked(tiny_copy):
     assert sorted(net.as_of(2030).corridors["line_id"]) == ["l1", "l3"]
 
 
+NO_THROUGH_HEADER = "station_id,line_id,other_line_id,source\n"
+
+
+def test_no_through_file_is_optional_and_checked(tiny_copy):
+    """no_through.csv: two lines that meet at a station but do not join; every bad row reported."""
+    assert transit.load_network(tiny_copy).no_through.empty
+    (tiny_copy / "no_through.csv").write_text(
+        NO_THROUGH_HEADER
+        + "beta,l1,l2,made up\n"  # 2: fine
+        + "betta,l1,l2,made up\n"  # 3: unknown station
+        + "beta,l1,l9,made up\n"  # 4: unknown line
+        + "gamma,l1,l2,made up\n"  # 5: l2 does not call at gamma
+        + "beta,l1,l1,made up\n"  # 6: the same line twice
+        + "beta,l2,l1,\n",  # 7: no source
+        encoding="utf-8",
+    )
+    ps = only(problems_of(tiny_copy), "no_through.csv")
+    msg = {(p.row, p.column): p.message for p in ps}
+    assert "did you mean 'beta'" in msg[(3, "station_id")]
+    assert "not a line_id" in msg[(4, "other_line_id")]
+    assert "does not call at 'gamma'" in msg[(5, "other_line_id")]
+    assert "same line" in msg[(6, "other_line_id")]
+    assert (7, "source") in msg
+    assert not any(p.row == 2 for p in ps)
+    (tiny_copy / "no_through.csv").write_text(NO_THROUGH_HEADER + "beta,l1,l2,made up\n", encoding="utf-8")
+    net = transit.load_network(tiny_copy)
+    assert list(net.no_through["station_id"]) == ["beta"]
+
+
 def test_operating_speeds_missing_column(tiny_copy):
     (tiny_copy / "operating_speeds.csv").write_text(
         "line_id,from_station_id,to_station_id,kmh,valid_from,source\nl1,alpha_east,beta,200,2016-01-01,x\n",

@@ -26,23 +26,23 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 from scipy.optimize import least_squares, minimize
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
 
 from transit.calibration.validation import timetable_station_names
 from transit.routing import runtime
+from transit.timetable._kernels import path_sums
 from transit.timetable.service import (
     CALL_COEFFICIENTS,
     SERVICE_KEYS,
     ServiceParams,
-    _csr,
+    TrackSearch,
+    _csr_arrays,
     _edge_table,
-    _path,
     alternative_paths,
     call_features,
     corridor_changes,
     station_attributes,
     track_graph,
+    track_search,
 )
 from transit.timetable.workbook import TIMETABLE_DATE, Workbook
 
@@ -85,22 +85,39 @@ class WorkbookCalls:
     legs: pd.DataFrame
 
 
+@dataclass(frozen=True, eq=False)
+class _TrackPaths:
+    """All-pairs fastest track paths by minutes at operating speed: ``best`` hops (``(u, v) ->
+    (minutes, km, line, category)``), the search, and its ``dist``/``pred`` from every station (rows:
+    stations; columns: search nodes)."""
+
+    best: dict
+    search: TrackSearch
+    dist: np.ndarray
+    pred: np.ndarray
+
+    def minutes(self, a: int, b: int) -> float:
+        return float(self.dist[a, self.search.target[b]])
+
+    def path(self, a: int, b: int) -> list[int]:
+        return self.search.path(self.pred[a], a, b)
+
+
 @lru_cache(maxsize=8)
-def _track_paths(tg):
-    """All-pairs fastest track paths (by km at operating speed) with predecessors.
+def _track_paths(tg) -> _TrackPaths:
+    """All-pairs fastest track paths (by minutes at operating speed), with the trains' bars on running
+    through (:func:`~transit.timetable.service.track_search`).
 
     Kept per track graph (one per network: :func:`track_graph` caches it), so that the calls, the
     frequency fit and every fold of a cross-validation share one all-pairs search."""
-    n = len(tg.station_ids)
     w = 60.0 * tg.edge_km / tg.edge_op_kmh
-    best = {}
+    best: dict = {}
     for u, v, m, km, cat, line in zip(tg.edge_u, tg.edge_v, w, tg.edge_km, tg.edge_category, tg.edge_line):
         if (u, v) not in best or m < best[(u, v)][0]:
-            best[(int(u), int(v))] = (float(m), float(km), str(cat), str(line))
-    keys = np.array(sorted(best), dtype=np.int64)
-    g = csr_matrix((np.array([best[tuple(k)][0] for k in keys]), (keys[:, 0], keys[:, 1])), shape=(n, n))
-    dist, pred = dijkstra(g, directed=True, return_predecessors=True)
-    return best, dist, pred
+            best[(int(u), int(v))] = (float(m), float(km), str(line), str(cat))
+    search = track_search(tg, best)
+    dist, pred = search.fastest(np.arange(len(tg.station_ids)))
+    return _TrackPaths(best, search, dist, pred)
 
 
 def workbook_calls(net, timetable: Workbook, date=TIMETABLE_DATE) -> WorkbookCalls:
@@ -122,7 +139,8 @@ def workbook_calls(net, timetable: Workbook, date=TIMETABLE_DATE) -> WorkbookCal
     )
     calls["k"] = calls.groupby("train_key").cumcount()
     calls["n"] = calls.groupby("train_key")["pos"].transform("size")
-    best, dist, pred = _track_paths(tg)
+    paths = _track_paths(tg)
+    best = paths.best
     key = calls["train_key"].to_numpy()
     same = key[1:] == key[:-1]
     i = np.flatnonzero(same)
@@ -132,25 +150,22 @@ def workbook_calls(net, timetable: Workbook, date=TIMETABLE_DATE) -> WorkbookCal
     rows = []
     cache: dict = {}
     for ai, bi, m in zip(a, b, minutes):
-        if ai == bi or not np.isfinite(dist[ai, bi]) or not np.isfinite(m) or m <= 0:
+        if ai == bi or not np.isfinite(paths.minutes(ai, bi)) or not np.isfinite(m) or m <= 0:
             rows.append(None)
             continue
         if (ai, bi) not in cache:
-            nodes = [int(bi)]
-            while nodes[-1] != ai:
-                nodes.append(int(pred[ai, nodes[-1]]))
-            nodes.reverse()
+            nodes = paths.path(int(ai), int(bi))
             segs = [best[(u, v)] for u, v in zip(nodes, nodes[1:])]
             km = sum(x[1] for x in segs)
             by_cat: dict = {}
             for x in segs:
-                by_cat[x[2]] = by_cat.get(x[2], 0.0) + x[1]
+                by_cat[x[3]] = by_cat.get(x[3], 0.0) + x[1]
             cat = max(sorted(by_cat), key=lambda c: by_cat[c])
             cache[(ai, bi)] = (
                 km,
                 sum(x[0] for x in segs),
                 cat,
-                ";".join(sorted({x[3] for x in segs})),
+                ";".join(sorted({x[2] for x in segs})),
                 tuple(nodes[1:-1]),
             )
         rows.append(cache[(ai, bi)])
@@ -390,7 +405,7 @@ def fit_frequency(net, wc: WorkbookCalls, hub_stations, terminal_min_population:
     od = pd.DataFrame({"a": np.minimum(first, last), "b": np.maximum(first, last)})
     od = od[od["a"] != od["b"]]
     counts = od.value_counts().to_dict()
-    _, dist, _ = _track_paths(tg)
+    paths = _track_paths(tg)
     best_km = _km_matrix(tg)
     changes = corridor_changes(tg)
     pos = np.flatnonzero(term)
@@ -400,7 +415,7 @@ def fit_frequency(net, wc: WorkbookCalls, hub_stations, terminal_min_population:
     city = attrs["city_id"].to_numpy()
     for ia, a in enumerate(pos):
         for b in pos[ia + 1 :]:
-            if not np.isfinite(dist[a, b]) or tg.station_ids[a] in excl or tg.station_ids[b] in excl:
+            if not np.isfinite(paths.minutes(a, b)) or tg.station_ids[a] in excl or tg.station_ids[b] in excl:
                 continue
             if city[a] == city[b]:  # two stations of one city: no service runs between them as such
                 continue
@@ -449,8 +464,8 @@ def fit_alternatives(net, wc: WorkbookCalls, sp: ServiceParams, exclude_stations
     attrs = station_attributes(net, sp["hub_stations"])
     term = _terminals(attrs, sp["terminal_min_population"])
     terms = np.flatnonzero(term)
-    best = _edge_table(tg, sp)
-    dist, pred = dijkstra(_csr(best, len(tg.station_ids)), directed=True, indices=terms, return_predecessors=True)
+    search = track_search(tg, _edge_table(tg, sp))
+    dist, pred = search.fastest(terms)
     calls = wc.calls[term[wc.calls["pos"].to_numpy()]]
     ends = calls.groupby("train_key", sort=True)["pos"].agg(["first", "last"])
     ends = ends[ends["first"] != ends["last"]]
@@ -465,7 +480,9 @@ def fit_alternatives(net, wc: WorkbookCalls, sp: ServiceParams, exclude_stations
             if city[x] != city[y] and tg.station_ids[x] not in excl and tg.station_ids[y] not in excl
         }
     )
-    second = alternative_paths(terms, dist, pred, pairs, sp["alternative_max_ratio"], sp["alternative_max_overlap"])
+    second = alternative_paths(
+        terms, dist, pred, pairs, sp["alternative_max_ratio"], sp["alternative_max_overlap"], search
+    )
     row = {int(t): i for i, t in enumerate(terms)}
     at = wc.calls.groupby("train_key", sort=True)["pos"].agg(lambda v: frozenset(int(p) for p in v))
     log_ratio, on_second = [], []
@@ -473,7 +490,7 @@ def fit_alternatives(net, wc: WorkbookCalls, sp: ServiceParams, exclude_stations
         alt = second.get((int(x), int(y)))
         if alt is None:
             continue
-        fast = set(_path(pred[row[int(x)]], int(x), int(y)))
+        fast = set(search.path(pred[row[int(x)]], int(x), int(y)))
         nodes = set(alt[0])
         hit_alt, hit_fast = bool(at[key] & (nodes - fast)), bool(at[key] & (fast - nodes))
         if hit_alt != hit_fast:
@@ -498,16 +515,10 @@ def fit_alternatives(net, wc: WorkbookCalls, sp: ServiceParams, exclude_stations
 @lru_cache(maxsize=8)
 def _km_matrix(tg) -> np.ndarray:
     """Track km along the fastest track path between every pair of stations (kept per track graph)."""
-    best, dist, pred = _track_paths(tg)
-    n = len(tg.station_ids)
-    km = np.full((n, n), np.inf)
-    for s in range(n):
-        km[s, s] = 0.0
-        order = np.argsort(dist[s], kind="stable")
-        for t in order:
-            p = pred[s, t]
-            if p >= 0 and np.isfinite(dist[s, t]):
-                km[s, t] = km[s, p] + best[(int(p), int(t))][1]
+    paths = _track_paths(tg)
+    km = path_sums(paths.pred.astype(np.int64), paths.dist, *_csr_arrays(paths.search.km))[:, paths.search.target]
+    km[~np.isfinite(km)] = np.inf
+    np.fill_diagonal(km, 0.0)
     return km
 
 

@@ -33,13 +33,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.sparse.csgraph import dijkstra
 
 from transit.calibration.service_fit import WorkbookCalls, fit_service, workbook_calls
 from transit.calibration.validation import observed_pairs, timetable_station_names
 from transit.timetable.engine import profile
 from transit.timetable.model import TRANSFER_COLUMNS, Timetable
-from transit.timetable.service import ServiceParams, _csr, _edge_table, _path, synthesise_timetable, track_graph
+from transit.timetable.service import ServiceParams, _edge_table, synthesise_timetable, track_graph, track_search
 from transit.timetable.workbook import Workbook
 from transit.travel import travel_times
 
@@ -496,8 +495,9 @@ def _over_new_section(net, a: str, b: str) -> bool:
     if a not in at or b not in at:
         return False
     best = _edge_table(tg, ServiceParams.from_mapping(net.meta.get("service")))
-    _, pred = dijkstra(_csr(best, len(tg.station_ids)), directed=True, indices=[at[a]], return_predecessors=True)
-    nodes = _path(pred[0], at[a], at[b])
+    search = track_search(tg, best)
+    _, pred = search.fastest([at[a]])
+    nodes = search.path(pred[0], at[a], at[b])
     ls = net.tables["line_stations"]
     seq = {(str(x), str(y)): int(q) for x, y, q in zip(ls["line_id"], ls["station_id"], ls["seq"])}
     day = pd.Timestamp(net.date)

@@ -502,6 +502,26 @@ def check_tables(parsed: dict[str, ParsedRows], labels: dict[str, str], problems
                 "is not a line_id in lines.csv" + suggest(rec["line_id"], lines),
             )
 
+    for line, rec in parsed["no_through"]:
+        if rec.get(INVALID):
+            continue
+        if not check_station("no_through", line, "station_id", rec["station_id"], "rail"):
+            continue
+        for c in ("line_id", "other_line_id"):
+            lid = rec[c]
+            if lid not in lines:
+                add("no_through", line, c, lid, "is not a line_id in lines.csv" + suggest(lid, lines))
+            elif rec["station_id"] not in seq_of.get(lid, {}):
+                add(
+                    "no_through",
+                    line,
+                    c,
+                    lid,
+                    f"does not call at '{rec['station_id']}' in line_stations.csv; name two lines that meet there",
+                )
+        if rec["line_id"] == rec["other_line_id"]:
+            add("no_through", line, "other_line_id", rec["other_line_id"], "is the same line as line_id")
+
     # operating speeds: a stretch of one line, in line order, not above the design speed of its sections,
     # and not overlapping another row of the same line from the same date
     design: dict[str, list[tuple[int, int, float]]] = defaultdict(list)

@@ -227,6 +227,11 @@ class Network:
         doc="Corridor membership of the lines in service (corridors.csv): trains run through the lines of one "
         "corridor as one, so a change between them is no change of corridor in the service model's frequency rule.",
     )
+    no_through = property(
+        lambda self: self._table("no_through"),
+        doc="Stations in service where two lines in service meet but trains cannot run from one onto the other "
+        "(no_through.csv); passengers change there.",
+    )
     operating_speeds = property(
         lambda self: self._table("operating_speeds"),
         doc=(
@@ -339,6 +344,12 @@ class Network:
         os_ = _operating_speeds_on(t["operating_speeds"], ls, d, set(lines["line_id"]))
         co = t["corridors"]
         co = co[co["line_id"].isin(set(lines["line_id"]))]
+        nt = t["no_through"]
+        nt = nt[
+            nt["line_id"].isin(set(lines["line_id"]))
+            & nt["other_line_id"].isin(set(lines["line_id"]))
+            & nt["station_id"].isin(in_service)
+        ]
         return {
             "cities": t["cities"],
             "groups": t["groups"],
@@ -352,6 +363,7 @@ class Network:
             "published_times": pt,
             "operating_speeds": os_,
             "corridors": co,
+            "no_through": nt,
         }
 
     # ------------------------------------------------------------------ places

@@ -229,6 +229,19 @@ TABLES: dict[str, Table] = {
             doc="Lines that belong to one corridor, which trains run through as one (a national corridor of "
             "the Medium- and Long-term Railway Network Plan); a line in no row is a corridor of its own.",
         ),
+        Table(
+            "no_through",
+            (
+                Column("station_id", "slug"),
+                Column("line_id", "slug"),
+                Column("other_line_id", "slug"),
+                Column("source", "text"),
+            ),
+            key=("station_id", "line_id", "other_line_id"),
+            required_file=False,
+            doc="Stations where two lines meet but trains cannot run from one onto the other (no connecting "
+            "track yet); passengers change there. Either direction.",
+        ),
     ]
 }
 

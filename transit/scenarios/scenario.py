@@ -27,6 +27,8 @@ Modification types (keys in brackets are optional; see ``docs/goals.md`` for exa
 ``cut_flight``        from, to, [from_date]: remove the flights of an airport pair (either direction), or
                       end them the day before ``from_date``.
 ``add_published_time``  from, to, minutes, valid_from, [train].
+``allow_through``     station, line, other_line: trains may run from one line onto the other at the
+                      station (a link built: drops the row of ``no_through.csv``).
 ``set_parameter``     table ("parameters" or "running_time"), key, value.
 
 ``from``/``to`` that fall inside a section split it there, so a speed or date can change on part of it.
@@ -92,6 +94,7 @@ MODIFICATION_TYPES: dict[str, tuple[set[str], set[str]]] = {
     "cut_flight": ({"from", "to"}, {"from_date"}),
     "add_published_time": ({"from", "to", "minutes", "valid_from"}, {"train"}),
     "set_parameter": ({"table", "key", "value"}, set()),
+    "allow_through": ({"station", "line", "other_line"}, set()),
     "add_service": (
         {"stops", "trains_per_day"},
         {"line", "service_id", "both_directions", "first_departure", "last_departure"},
@@ -876,6 +879,25 @@ def _m_add_service(state: _State, mod: Modification, here: _Here) -> None:
     state.meta.setdefault("scenario_services", []).append(service)
 
 
+def _m_allow_through(state: _State, mod: Modification, here: _Here) -> None:
+    v = mod.values
+    nt = state.tables["no_through"]
+    pair = {str(v["line"]), str(v["other_line"])}
+    hit = (nt["station_id"] == v["station"]) & nt.apply(
+        lambda r: {str(r["line_id"]), str(r["other_line_id"])} == pair, axis=1
+    ).astype(bool)
+    if not hit.any():
+        barred = "; ".join(f"{r.station_id}: {r.line_id} / {r.other_line_id}" for r in nt.itertuples()) or "none"
+        here(
+            "station",
+            v["station"],
+            f"has no bar on running through between {v['line']} and {v['other_line']} in no_through.csv "
+            f"(the bars: {barred}); trains already run through there",
+        )
+        return
+    state.tables["no_through"] = nt[~hit].reset_index(drop=True)
+
+
 def _m_set_parameter(state: _State, mod: Modification, here: _Here) -> None:
     v = mod.values
     table = state.meta
@@ -908,5 +930,6 @@ _APPLY: dict[str, Callable[[_State, Modification, _Here], None]] = {
     "cut_flight": _m_cut_flight,
     "add_published_time": _m_add_published_time,
     "set_parameter": _m_set_parameter,
+    "allow_through": _m_allow_through,
     "add_service": _m_add_service,
 }

@@ -731,8 +731,8 @@ def profile_many(
 
 # ------------------------------------------------------------------------ service model (routes)
 @njit(cache=True, nogil=True)
-def path_sums(pred, dist, weight):
-    """Sum of ``weight`` over the hops of each fastest path of a shortest-path forest.
+def path_sums(pred, dist, indptr, indices, weight):
+    """Sum of a hop weight over the hops of each fastest path of a shortest-path forest.
 
     Parameters
     ----------
@@ -740,8 +740,8 @@ def path_sums(pred, dist, weight):
         Predecessors of a search from R roots (scipy's ``dijkstra``: -9999 or any negative = none).
     dist : numpy.ndarray of float, shape (R, N)
         Its distances (``inf`` = unreached); every hop is strictly positive.
-    weight : numpy.ndarray of float, shape (N, N)
-        ``weight[u, v]``, the value of the hop u -> v (km, say).
+    indptr, indices, weight : numpy.ndarray
+        The hop weights as a CSR matrix over the N nodes (``weight`` of u -> v in row u; km, say).
 
     Returns
     -------
@@ -756,21 +756,32 @@ def path_sums(pred, dist, weight):
             if not np.isfinite(dist[r, v]):
                 break
             p = pred[r, v]
-            out[r, v] = 0.0 if p < 0 else out[r, p] + weight[p, v]
+            if p < 0:
+                out[r, v] = 0.0
+                continue
+            w = 0.0
+            for k in range(indptr[p], indptr[p + 1]):
+                if indices[k] == v:
+                    w = weight[k]
+                    break
+            out[r, v] = out[r, p] + w
     return out
 
 
 @njit(cache=True, nogil=True)
-def second_routes(terms, dist, pred, pair_a, pair_b, max_ratio, max_overlap):
+def second_routes(term_src, term_dst, node_station, dist, pred, pair_a, pair_b, max_ratio, max_overlap):
     """For each terminal pair, the terminal its second route runs through (see
     :func:`transit.timetable.service.alternative_paths`, which states the rule).
 
     Parameters
     ----------
-    terms : numpy.ndarray of int, shape (T,)
-        Terminal station positions; ``dist`` and ``pred`` (shape (T, N)) the search from each.
+    term_src, term_dst : numpy.ndarray of int, shape (T,)
+        The search nodes a path from (to) each terminal starts (ends) at; ``dist`` and ``pred``
+        (shape (T, N)) are the search from each terminal's start node.
+    node_station : numpy.ndarray of int, shape (N,)
+        The station of each search node (stations are what "on the path" and "overlap" count).
     pair_a, pair_b : numpy.ndarray of int, shape (P,)
-        Rows (into ``terms``) of the two ends of each pair.
+        Rows (into the terminals) of the two ends of each pair.
 
     Returns
     -------
@@ -780,65 +791,78 @@ def second_routes(terms, dist, pred, pair_a, pair_b, max_ratio, max_overlap):
         Its track time over the fastest's (``nan`` where none).
     """
     T, N = dist.shape
+    S = 0
+    for v in range(N):
+        S = max(S, node_station[v] + 1)
     P = pair_a.shape[0]
     via = np.full(P, -1, dtype=np.int64)
     ratio_out = np.full(P, np.nan)
-    on_fast = np.zeros(N, dtype=np.int64)  # stamp = pair + 1
-    on_first = np.zeros(N, dtype=np.int64)  # stamp = candidate counter
+    on_fast = np.zeros(S, dtype=np.int64)  # per station, stamp = pair + 1
+    on_first = np.zeros(S, dtype=np.int64)  # per station, stamp = candidate counter
     stamp = 0
     between = np.empty((T, T))
     for i in range(T):
         for j in range(T):
-            between[i, j] = dist[i, terms[j]]
+            between[i, j] = dist[i, term_dst[j]]
     ratio = np.empty(T)
     for k in range(P):
         ia, ib = pair_a[k], pair_b[k]
-        a, b = terms[ia], terms[ib]
         t_fast = between[ia, ib]
         if not np.isfinite(t_fast) or t_fast <= 0:
             continue
-        n_fast = 1
-        on_fast[b] = k + 1
-        v = b
+        # the stations of the fastest path, walked back from b's end node to a's start node
+        n_fast = 0
+        v = term_dst[ib]
         broken = False
-        while v != a:
+        while True:
+            s_ = node_station[v]
+            if on_fast[s_] != k + 1:
+                on_fast[s_] = k + 1
+                n_fast += 1
+            if v == term_src[ia]:
+                break
             v = pred[ia, v]
             if v < 0:
                 broken = True
                 break
-            on_fast[v] = k + 1
-            n_fast += 1
         if broken:
             continue
         for h in range(T):
-            ratio[h] = (between[ia, h] + between[h, ib]) / t_fast
+            ratio[h] = (between[ia, h] + dist[h, term_dst[ib]]) / t_fast
         near = np.flatnonzero(ratio <= max_ratio)  # the candidates, in order of ratio (ties by row)
         for ih in near[np.argsort(ratio[near], kind="mergesort")]:
-            h = terms[ih]
-            if on_fast[h] == k + 1:
+            hs = node_station[term_dst[ih]]
+            if on_fast[hs] == k + 1:
                 continue
             stamp += 1
             overlap = 0
             ok = True
-            v = h  # a -> h, walked back from h
-            on_first[v] = stamp
-            while v != a:
+            v = term_dst[ih]  # a -> h, walked back from h
+            while True:
+                s_ = node_station[v]
+                if on_first[s_] != stamp:
+                    on_first[s_] = stamp
+                    if on_fast[s_] == k + 1:
+                        overlap += 1
+                if v == term_src[ia]:
+                    break
                 v = pred[ia, v]
                 if v < 0:
                     ok = False
                     break
-                on_first[v] = stamp
-                if on_fast[v] == k + 1:
-                    overlap += 1
             if not ok:
                 continue
-            v = b  # h -> b, walked back from b; only h may be on both halves
-            while v != h:
-                if on_first[v] == stamp:
-                    ok = False
+            v = term_dst[ib]  # h -> b, walked back from b; only h may be on both halves
+            while True:
+                s_ = node_station[v]
+                if v == term_src[ih]:
                     break
-                if on_fast[v] == k + 1:
-                    overlap += 1
+                if s_ != hs:
+                    if on_first[s_] == stamp:
+                        ok = False
+                        break
+                    if on_fast[s_] == k + 1:
+                        overlap += 1
                 v = pred[ih, v]
                 if v < 0:
                     ok = False

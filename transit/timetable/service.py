@@ -7,7 +7,8 @@ all with parameters in the ``[service]`` table of the network's ``network.toml``
 ``docs/service_model.md``; fitted on the 2016 timetable by ``scripts/calibrate_service.py``):
 
 1. **Track graph.** Consecutive listed stations of every unbroken run of in-service sections of a
-   line are joined; a station on several lines is where trains can run from one line to the next.
+   line are joined; a station on several lines is where trains can run from one line to the next,
+   unless ``network.no_through`` bars it there (:func:`track_search`).
    The operating top speed of each stretch is that of ``network.operating_speeds`` for its section on
    the network's date where that table exists, else the ``[running_time]`` rule
    (:func:`transit.routing.runtime.operating_kmh`).
@@ -83,6 +84,8 @@ __all__ = [
     "call_shares",
     "track_graph",
     "TrackGraph",
+    "TrackSearch",
+    "track_search",
     "express_share",
     "SERVICE_KEYS",
 ]
@@ -254,6 +257,9 @@ class TrackGraph:
     edge_line : numpy.ndarray of str
     corridors : mapping
         ``line_id -> corridor ids`` (``Network.corridors``); lines in none are left out.
+    no_through : frozenset of tuple
+        ``(station position, line_id, other_line_id)`` (the two ids sorted): two lines that meet at a
+        station where trains cannot run from one onto the other (``Network.no_through``).
     """
 
     station_ids: np.ndarray
@@ -265,6 +271,7 @@ class TrackGraph:
     edge_category: np.ndarray
     edge_line: np.ndarray
     corridors: Mapping[str, tuple[str, ...]]
+    no_through: frozenset = frozenset()
 
     def index(self) -> dict[str, int]:
         """Station id to position."""
@@ -341,6 +348,13 @@ def _build_track_graph(network) -> TrackGraph:
         np.array(ecat, dtype=object),
         np.array(eline, dtype=object),
         _line_corridors(network),
+        frozenset(
+            (index[str(st_)], *sorted((str(a), str(b))))
+            for st_, a, b in zip(
+                network.no_through["station_id"], network.no_through["line_id"], network.no_through["other_line_id"]
+            )
+            if str(st_) in index
+        ),
     )
 
 
@@ -449,12 +463,98 @@ def _edge_table(tg: TrackGraph, sp: ServiceParams, line: str | None = None):
     return best
 
 
-def _csr(best: dict, n: int):
-    if not best:
-        return csr_matrix((n, n))
-    keys = np.array(sorted(best), dtype=np.int64)
-    w = np.array([best[tuple(k)][0] for k in keys])
-    return csr_matrix((np.maximum(w, 1e-9), (keys[:, 0], keys[:, 1])), shape=(n, n))
+@dataclass(frozen=True, eq=False)
+class TrackSearch:
+    """Fastest paths over the track, where at some stations trains cannot run from one line onto another.
+
+    Built by :func:`track_search`; paths come back as stations.
+
+    Attributes
+    ----------
+    graph, km : scipy.sparse.csr_matrix
+        Minutes (at least 1e-9) and km of every hop between search nodes.
+    node_station : numpy.ndarray of int
+        The station (track graph position) of each search node.
+    source, target : numpy.ndarray of int
+        The node a path from (to) each station starts (ends) at.
+    """
+
+    graph: csr_matrix
+    km: csr_matrix
+    node_station: np.ndarray
+    source: np.ndarray
+    target: np.ndarray
+
+    def fastest(self, origins) -> tuple[np.ndarray, np.ndarray]:
+        """``dist, pred`` of the search from each station of ``origins``; columns are search nodes (read a
+        station's minutes at :attr:`target`)."""
+        idx = self.source[np.asarray(origins, dtype=np.int64)]
+        return dijkstra(self.graph, directed=True, indices=idx, return_predecessors=True)
+
+    def path(self, pred_row: np.ndarray, a: int, b: int) -> list[int]:
+        """Stations along the fastest path from ``a`` to ``b`` (``pred_row``: the search from ``a``); [] if none."""
+        out: list[int] = []
+        for v in _path(pred_row, int(self.source[a]), int(self.target[b])):
+            st = int(self.node_station[v])
+            if not out or out[-1] != st:
+                out.append(st)
+        return out
+
+
+def track_search(tg: TrackGraph, best: dict) -> TrackSearch:
+    """The :class:`TrackSearch` over the hops of ``best`` (``(u, v) -> (minutes, km, line, ...)``).
+
+    Without bars on running through (:attr:`TrackGraph.no_through`) a search node is a station. With
+    them, a node is a hop a train has just run (``u -> v``), so that a move from one hop onto the next
+    can be barred: at a barred station from the one line onto the other, and everywhere straight
+    back the way it came (a train does not reverse at a through station to get round a bar), plus a
+    start and an end node per station.
+    """
+    n = len(tg.station_ids)
+    ids = np.arange(n, dtype=np.int64)
+    hops = sorted(best.items())
+    if not tg.no_through:
+        r = np.array([u for (u, _), _ in hops], dtype=np.int64)
+        c = np.array([v for (_, v), _ in hops], dtype=np.int64)
+        m = np.maximum(np.array([e[0] for _, e in hops], dtype=np.float64), 1e-9)
+        km = np.array([e[1] for _, e in hops], dtype=np.float64)
+        return TrackSearch(
+            csr_matrix((m, (r, c)), shape=(n, n)), csr_matrix((km, (r, c)), shape=(n, n)), ids, ids, ids.copy()
+        )
+    barred = {(int(x), a, b) for x, a, b in tg.no_through}
+    # nodes: 0..n-1 the end node of each station, n..2n-1 its start node, then one per hop
+    hop_node = {key: 2 * n + k for k, (key, _) in enumerate(hops)}
+    node_station = np.concatenate([ids, ids, np.array([v for (_, v), _ in hops], dtype=np.int64)])
+    out_of: dict[int, list] = {}
+    for (u, v), e in hops:
+        out_of.setdefault(u, []).append((v, e))
+    rows, cols, minutes, kms = [], [], [], []
+    for (u, v), e in hops:
+        h = hop_node[(u, v)]
+        rows += [n + u, h]  # start at u onto the hop; the hop ends at v
+        cols += [h, v]
+        minutes += [max(float(e[0]), 1e-9), 1e-9]
+        kms += [float(e[1]), 0.0]
+        for w, f in out_of.get(v, ()):
+            if w == u or (v, *sorted((str(e[2]), str(f[2])))) in barred:
+                continue
+            rows.append(h)
+            cols.append(hop_node[(v, w)])
+            minutes.append(max(float(f[0]), 1e-9))
+            kms.append(float(f[1]))
+    size = len(node_station)
+    return TrackSearch(
+        csr_matrix((minutes, (rows, cols)), shape=(size, size)),
+        csr_matrix((kms, (rows, cols)), shape=(size, size)),
+        node_station,
+        ids + n,
+        ids.copy(),
+    )
+
+
+def _csr_arrays(m: csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``indptr, indices, data`` of a CSR matrix, typed for the kernels."""
+    return m.indptr.astype(np.int64), m.indices.astype(np.int64), m.data.astype(np.float64)
 
 
 def _path(pred_row: np.ndarray, s: int, t: int) -> list[int]:
@@ -474,8 +574,9 @@ def corridor_changes(tg: TrackGraph) -> np.ndarray:
     ``corridors.csv``: the coastal corridor joins Hangzhou-Ningbo, Ningbo-Taizhou-Wenzhou,
     Wenzhou-Fuzhou and Fuzhou-Xiamen); a line in no corridor is a corridor of its own, and a line may
     belong to several (Shangqiu-Hefei-Hangzhou: Beijing-Shanghai and Beijing-Hong Kong). A station on
-    lines of several corridors is where one can go from one corridor onto another; two stations of
-    one corridor need none. A connecting line (联络线) in no corridor counts as one of its own: going
+    lines of several corridors is where one can go from one corridor onto another, unless trains
+    cannot run from the one line onto the other there (:attr:`TrackGraph.no_through`); two stations
+    of one corridor need none. A connecting line (联络线) in no corridor counts as one of its own: going
     through it is two changes. Adding a line can only lower a pair's count, so the gravity rule's
     trains for a pair never fall because a line opens (a count along the fastest path would: the new
     fastest path may cross more lines). Unjoined pairs get ``_UNJOINED`` (a million).
@@ -490,16 +591,23 @@ def corridor_changes(tg: TrackGraph) -> np.ndarray:
     group_ids = sorted({g for gs in groups_of.values() for g in gs})
     at = {g: k for k, g in enumerate(group_ids)}
     on = [set() for _ in range(n)]
+    lines_on: list[set[str]] = [set() for _ in range(n)]
     for line_id, _, pos, _, _ in tg.runs:
         for p in pos:
             on[int(p)].update(at[g] for g in groups_of[line_id])
+            lines_on[int(p)].add(line_id)
+    barred = {(int(x), a, b) for x, a, b in tg.no_through}
     n_groups = len(group_ids)
     far = _UNJOINED
     adj = np.zeros((n_groups, n_groups), dtype=bool)
-    for ls in on:
-        for x in ls:
-            for y in ls:
-                adj[x, y] = True
+    for st_, lines in enumerate(lines_on):  # trains go from one corridor onto another where two lines meet
+        for a in lines:
+            for b in lines:
+                if (st_, *sorted((a, b))) in barred:  # ... and may run through there
+                    continue
+                for x in groups_of[a]:
+                    for y in groups_of[b]:
+                        adj[at[x], at[y]] = True
     dist = np.full((n_groups, n_groups), far, dtype=np.int64)
     for src in range(n_groups):  # breadth first over the corridors
         dist[src, src] = 0
@@ -529,6 +637,7 @@ def alternative_paths(
     pairs: Sequence[tuple[int, int]],
     max_ratio: float,
     max_overlap: float,
+    search: TrackSearch | None = None,
 ) -> dict[tuple[int, int], tuple[list[int], float]]:
     """The best second route between terminal pairs: through another terminal, off the fastest path.
 
@@ -542,9 +651,11 @@ def alternative_paths(
     ----------
     terms : numpy.ndarray of int
         Terminal positions; ``dist`` and ``pred`` are the fastest-path search from each (rows in
-        ``terms`` order, columns over every station).
+        ``terms`` order, columns over every search node: :meth:`TrackSearch.fastest`).
     pairs : sequence of (int, int)
         Station positions of the terminal pairs to look at.
+    search : TrackSearch, optional
+        The search ``dist`` and ``pred`` come from; without it a node is a station.
 
     Returns
     -------
@@ -552,21 +663,33 @@ def alternative_paths(
         ``(a, b) -> (station positions along the second route, its track time / the fastest's)``,
         for the pairs that have one.
     """
+    search = search or _plain_search(dist.shape[1])
     row = {int(t): i for i, t in enumerate(terms)}
     out = {}
-    for (a, b), (h, ratio) in _second_route_via(terms, dist, pred, pairs, max_ratio, max_overlap).items():
-        out[(a, b)] = (_path(pred[row[a]], a, h) + _path(pred[row[h]], h, b)[1:], ratio)
+    for (a, b), (h, ratio) in _second_route_via(terms, dist, pred, pairs, max_ratio, max_overlap, search).items():
+        out[(a, b)] = (search.path(pred[row[a]], a, h) + search.path(pred[row[h]], h, b)[1:], ratio)
     return out
 
 
-def _second_route_via(terms, dist, pred, pairs, max_ratio, max_overlap) -> dict[tuple[int, int], tuple[int, float]]:
+def _plain_search(n: int) -> TrackSearch:
+    """A :class:`TrackSearch` whose nodes are the stations (for searches made without one)."""
+    ids = np.arange(n, dtype=np.int64)
+    empty = csr_matrix((n, n))
+    return TrackSearch(empty, empty, ids, ids, ids)
+
+
+def _second_route_via(
+    terms, dist, pred, pairs, max_ratio, max_overlap, search: TrackSearch
+) -> dict[tuple[int, int], tuple[int, float]]:
     """``(a, b) -> (the terminal h its second route runs through, ratio)`` (see :func:`alternative_paths`)."""
     row = {int(t): i for i, t in enumerate(terms)}
     pair_a = np.array([row[a] for a, _ in pairs], dtype=np.int64)
     pair_b = np.array([row[b] for _, b in pairs], dtype=np.int64)
     terms_ = np.asarray(terms, dtype=np.int64)
     via, ratio = second_routes(
-        terms_,
+        search.source[terms_],
+        search.target[terms_],
+        search.node_station,
         np.asarray(dist, dtype=np.float64),
         np.asarray(pred, dtype=np.int64),
         pair_a,
@@ -597,7 +720,6 @@ def _route_arrays(nodes: Sequence[int], best: dict) -> tuple[np.ndarray, np.ndar
 
 def _generated_routes(network, tg: TrackGraph, sp: ServiceParams, attrs: pd.DataFrame) -> list[_Route]:
     best = _edge_table(tg, sp)
-    n = len(tg.station_ids)
     fq = sp.values["frequency"]
     pop = attrs["population"].to_numpy(dtype=np.float64)
     is_term = (
@@ -630,15 +752,15 @@ def _generated_routes(network, tg: TrackGraph, sp: ServiceParams, attrs: pd.Data
     city = attrs["city_id"].to_numpy()
     changes = corridor_changes(tg)
     if len(terms):
-        dist, pred = dijkstra(_csr(best, n), directed=True, indices=terms, return_predecessors=True)
-        hop_km = np.zeros((n, n))
-        for (u, v), (_, km, _) in best.items():
-            hop_km[u, v] = km
-        path_km = path_sums(pred.astype(np.int64), dist, hop_km)  # km along each fastest path
+        search = track_search(tg, best)
+        dist, pred = search.fastest(terms)
+        # km along each fastest path, read at the stations' end nodes
+        path_km = path_sums(pred.astype(np.int64), dist, *_csr_arrays(search.km))[:, search.target]
+        at = dist[:, search.target]
         row = {int(t): i for i, t in enumerate(terms)}
         for ia, a in enumerate(terms):
             for b in terms:
-                if b <= a or not np.isfinite(dist[ia, b]) or city[a] == city[b]:  # not within one city
+                if b <= a or not np.isfinite(at[ia, b]) or city[a] == city[b]:  # not within one city
                     continue
                 x = gravity(a, b, path_km[ia, b], changes[a, b])
                 wanted.append((x, f"{tg.station_ids[a]}--{tg.station_ids[b]}", (int(a), int(b))))
@@ -650,6 +772,7 @@ def _generated_routes(network, tg: TrackGraph, sp: ServiceParams, attrs: pd.Data
             [w[2] for w in wanted],
             sp["alternative_max_ratio"],
             sp["alternative_max_overlap"],
+            search,
         )
         split = []
         for x, rid, ends in wanted:
@@ -668,9 +791,9 @@ def _generated_routes(network, tg: TrackGraph, sp: ServiceParams, attrs: pd.Data
     for x, rid, ends in wanted:  # ends: (a, b) of a fastest path, (a, h, b) of a second route by h
         trains = min(int(math.floor(x + _offset(rid, "round"))), int(fq["max_trains_per_day"]))
         if trains >= fq["min_trains_per_day"] and trains >= 1:
-            nodes = _path(pred[row[ends[0]]], ends[0], ends[1])
+            nodes = search.path(pred[row[ends[0]]], ends[0], ends[1])
             if len(ends) == 3:
-                nodes += _path(pred[row[ends[1]]], ends[1], ends[2])[1:]
+                nodes += search.path(pred[row[ends[1]]], ends[1], ends[2])[1:]
             add(nodes, trains, rid)
     # every run of a line end to end
     for line_id, _, pos, _, _ in tg.runs:
@@ -690,7 +813,6 @@ def _generated_routes(network, tg: TrackGraph, sp: ServiceParams, attrs: pd.Data
 def _override_routes(services: Sequence[Mapping], tg: TrackGraph, sp: ServiceParams) -> list[_Route]:
     """Routes from a scenario's own ``services`` (see :func:`synthesise_timetable`)."""
     index = tg.index()
-    n = len(tg.station_ids)
     problems, out = [], []
     for k, svc in enumerate(services):
         where = f"services[{k}]"
@@ -712,13 +834,13 @@ def _override_routes(services: Sequence[Mapping], tg: TrackGraph, sp: ServicePar
             continue
         line = svc.get("line")
         best = _edge_table(tg, sp, line)
-        g = _csr(best, n)
+        search = track_search(tg, best)
         nodes: list[int] = []
         calls: list[int] = [0]
         ok = True
         for a, b in zip(stops, stops[1:]):
-            _, pred = dijkstra(g, directed=True, indices=[index[a]], return_predecessors=True)
-            seg = _path(pred[0], index[a], index[b])
+            _, pred = search.fastest([index[a]])
+            seg = search.path(pred[0], index[a], index[b])
             if len(seg) < 2:
                 problems.append(f"{where}: no in-service track from {a} to {b}" + (f" on line {line}" if line else ""))
                 ok = False

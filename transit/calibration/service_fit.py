@@ -282,20 +282,26 @@ def fit_express(
             continue
         x.append(np.log(pop[a[0]] * pop[b[-1]] / 1e12))
         y.append(float(n_called == 0))
-    X = np.column_stack([np.ones(len(x)), np.array(x)])
-    yv = np.array(y)
+    intercept, slope = _logistic(np.array(x), np.array(y))
+    return {
+        "express_intercept": intercept,
+        "express_per_log_population": slope,
+        "n_trains": len(y),
+        "share_express": round(float(np.mean(y)), 4) if y else float("nan"),
+    }
 
-    def nll(b_):
-        z = X @ b_
-        return np.sum(np.logaddexp(0.0, z) - yv * z), X.T @ (1.0 / (1.0 + np.exp(-z)) - yv)
+
+def _logistic(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Intercept and slope of a logistic regression of 0/1 outcomes ``y`` on one covariate ``x``
+    (maximum likelihood), rounded to 4 decimals."""
+    X = np.column_stack([np.ones(len(x)), x])
+
+    def nll(beta):
+        z = X @ beta
+        return np.sum(np.logaddexp(0.0, z) - y * z), X.T @ (1.0 / (1.0 + np.exp(-z)) - y)
 
     res = minimize(nll, np.zeros(2), jac=True, method="L-BFGS-B")
-    return {
-        "express_intercept": round(float(res.x[0]), 4),
-        "express_per_log_population": round(float(res.x[1]), 4),
-        "n_trains": int(len(yv)),
-        "share_express": round(float(yv.mean()), 4) if len(yv) else float("nan"),
-    }
+    return round(float(res.x[0]), 4), round(float(res.x[1]), 4)
 
 
 # -------------------------------------------------------------------------------------- running
@@ -496,19 +502,12 @@ def fit_alternatives(net, wc: WorkbookCalls, sp: ServiceParams, exclude_stations
         if hit_alt != hit_fast:
             log_ratio.append(np.log(alt[1]))
             on_second.append(float(hit_alt))
-    X = np.column_stack([np.ones(len(log_ratio)), np.array(log_ratio)])
-    y = np.array(on_second)
-
-    def nll(beta):
-        z = X @ beta
-        return np.sum(np.logaddexp(0.0, z) - y * z), X.T @ (1.0 / (1.0 + np.exp(-z)) - y)
-
-    res = minimize(nll, np.zeros(2), jac=True, method="L-BFGS-B")
+    intercept, slope = _logistic(np.array(log_ratio), np.array(on_second))
     return {
-        "alternative_intercept": round(float(res.x[0]), 4),
-        "alternative_per_log_ratio": round(float(res.x[1]), 4),
-        "n_trains": int(len(y)),
-        "share_on_second": round(float(y.mean()), 4) if len(y) else float("nan"),
+        "alternative_intercept": intercept,
+        "alternative_per_log_ratio": slope,
+        "n_trains": len(on_second),
+        "share_on_second": round(float(np.mean(on_second)), 4) if on_second else float("nan"),
     }
 
 

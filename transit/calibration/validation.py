@@ -45,8 +45,12 @@ __all__ = [
 
 #: 12306 names that stations of the network carried on 2016-03-10, where they were renamed later.
 #: 上海松江 was 松江南 until 2024 (the station row of rail_yrd says so); 温州北 was 永嘉 until the
-#: Hangzhou-Wenzhou HSR opened in 2024 (People's Daily Zhejiang, 2024-09-07: 温州北站(原永嘉站)).
-FORMER_NAMES = {"上海松江": "松江南", "温州北": "永嘉"}
+#: Hangzhou-Wenzhou HSR opened in 2024 (People's Daily Zhejiang, 2024-09-07: 温州北站(原永嘉站));
+#: 绍兴东 was 上虞北 until 2016-12-01 (encyclopedia entries: 2016年12月1日起，车站更名为绍兴东站);
+#: 临平南 was 余杭 until 2021-11-18 (China Railway Shanghai Group via 临平发布: 余杭站更名为临平南站);
+#: 平阳 was 鳌江 until 2022 (Wenzhou local media: 2022年，原鳌江站更名为平阳站). The station rows'
+#: coordinates lie within 0.2 km of the 2016 workbook's for each.
+FORMER_NAMES = {"上海松江": "松江南", "温州北": "永嘉", "绍兴东": "上虞北", "临平南": "余杭", "平阳": "鳌江"}
 
 #: A pair is compared with its direct train only where changing trains is not this much faster.
 CHANGE_MARGIN = 0.10

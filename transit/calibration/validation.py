@@ -48,9 +48,19 @@ __all__ = [
 #: Hangzhou-Wenzhou HSR opened in 2024 (People's Daily Zhejiang, 2024-09-07: 温州北站(原永嘉站));
 #: 绍兴东 was 上虞北 until 2016-12-01 (encyclopedia entries: 2016年12月1日起，车站更名为绍兴东站);
 #: 临平南 was 余杭 until 2021-11-18 (China Railway Shanghai Group via 临平发布: 余杭站更名为临平南站);
-#: 平阳 was 鳌江 until 2022 (Wenzhou local media: 2022年，原鳌江站更名为平阳站). The station rows'
-#: coordinates lie within 0.2 km of the 2016 workbook's for each.
-FORMER_NAMES = {"上海松江": "松江南", "温州北": "永嘉", "绍兴东": "上虞北", "临平南": "余杭", "平阳": "鳌江"}
+#: 平阳 was 鳌江 until 2022 (Wenzhou local media: 2022年，原鳌江站更名为平阳站); 台州西 was 台州 until
+#: 2021-06-25, when the name went to the new station of the Hangzhou-Taizhou HSR (台州铁办 via 浙江在线
+#: 2021-05-26: 既有甬台温铁路和金台铁路台州站更名为台州西站), so on a network after 2022 台州 names two
+#: stations and this map is for the 2016 workbook only. The station rows' coordinates lie within 0.2 km
+#: of the 2016 workbook's for each.
+FORMER_NAMES = {
+    "上海松江": "松江南",
+    "温州北": "永嘉",
+    "绍兴东": "上虞北",
+    "临平南": "余杭",
+    "平阳": "鳌江",
+    "台州西": "台州",
+}
 
 #: A pair is compared with its direct train only where changing trains is not this much faster.
 CHANGE_MARGIN = 0.10

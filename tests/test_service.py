@@ -418,6 +418,21 @@ def test_hangzhou_wenzhou_trains_do_not_run_onto_the_shanghai_kunming_hsr_at_yiw
     assert path(linked, "hengdian", "zhuji") == ["hengdian", "yiwu", "zhuji"]
 
 
+def test_removing_a_line_drops_every_row_that_names_it(yrd, tmp_path):
+    """remove_line on the Hangzhou-Wenzhou HSR: its operating speeds and its bar at Yiwu go with it
+    (they named a line that no longer exists, and the scenario was refused)."""
+    scen = tmp_path / "rm.toml"
+    scen.write_text(
+        '[scenario]\nname = "rm"\n[[modification]]\ntype = "remove_line"\nline = "hangzhou_wenzhou_hsr"\n'
+        'hypothesis = "never built"\n',
+        encoding="utf-8",
+    )
+    net = load_scenario(scen).apply(yrd.as_of("2026-11-01"))
+    assert "hangzhou_wenzhou_hsr" not in set(net.tables["operating_speeds"]["line_id"])
+    assert net.tables["no_through"].empty
+    assert "hangzhou_wenzhou_hsr" not in {r[0] for r in track_graph(net).runs}
+
+
 def test_published_times_split_into_fixed_halves_by_pair(yrd):
     """The held-out half of the published times must stay held out: every date of a pair falls in one
     half, either direction, and adding rows does not move the others."""

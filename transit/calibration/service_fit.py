@@ -29,13 +29,11 @@ from scipy.optimize import least_squares, minimize
 
 from transit.calibration.validation import timetable_station_names
 from transit.routing import runtime
-from transit.timetable._kernels import path_sums
 from transit.timetable.service import (
     CALL_COEFFICIENTS,
     SERVICE_KEYS,
     ServiceParams,
     TrackSearch,
-    _csr_arrays,
     _edge_table,
     alternative_paths,
     call_features,
@@ -515,7 +513,7 @@ def fit_alternatives(net, wc: WorkbookCalls, sp: ServiceParams, exclude_stations
 def _km_matrix(tg) -> np.ndarray:
     """Track km along the fastest track path between every pair of stations (kept per track graph)."""
     paths = _track_paths(tg)
-    km = path_sums(paths.pred.astype(np.int64), paths.dist, *_csr_arrays(paths.search.km))[:, paths.search.target]
+    km = paths.search.path_km(paths.dist, paths.pred)
     km[~np.isfinite(km)] = np.inf
     np.fill_diagonal(km, 0.0)
     return km

@@ -480,24 +480,20 @@ def published_errors(network, *, params: dict | None = None, rows: pd.DataFrame 
                 "kind": "published",
             }
         )
-        new = [_over_new_section(net, a, b) for a, b in zip(truth["station_a"], truth["station_b"])]
+        new = _over_new_section(net, zip(truth["station_a"], truth["station_b"]))
         parts.append(
             pair_errors(tt, truth).assign(valid_from=str(valid_from), source=group["source"].to_numpy(), first_year=new)
         )
     return pd.concat(parts, ignore_index=True)
 
 
-def _over_new_section(net, a: str, b: str) -> bool:
-    """Whether the fastest track path from ``a`` to ``b`` on ``net`` runs over a section opened less
-    than :data:`FIRST_YEAR_DAYS` before the network's date."""
+def _over_new_section(net, pairs) -> list[bool]:
+    """For each ``(a, b)`` of ``pairs``: whether the fastest track path from ``a`` to ``b`` on ``net``
+    runs over a section opened less than :data:`FIRST_YEAR_DAYS` before the network's date."""
     tg = track_graph(net)
     at = tg.index()
-    if a not in at or b not in at:
-        return False
     best = _edge_table(tg, ServiceParams.from_mapping(net.meta.get("service")))
     search = track_search(tg, best)
-    _, pred = search.fastest([at[a]])
-    nodes = search.path(pred[0], at[a], at[b])
     ls = net.tables["line_stations"]
     seq = {(str(x), str(y)): int(q) for x, y, q in zip(ls["line_id"], ls["station_id"], ls["seq"])}
     day = pd.Timestamp(net.date)
@@ -507,12 +503,20 @@ def _over_new_section(net, a: str, b: str) -> bool:
     ):
         if opened is not None and not pd.isna(opened) and (day - pd.Timestamp(opened)).days < FIRST_YEAR_DAYS:
             young.append((str(line), *sorted((seq[(str(line), str(x))], seq[(str(line), str(y))]))))
-    for u, v in zip(nodes, nodes[1:]):
-        line = best[(u, v)][2]
-        lo, hi = sorted((seq[(line, str(tg.station_ids[u]))], seq[(line, str(tg.station_ids[v]))]))
-        if any(line == yl and ylo <= lo and hi <= yhi for yl, ylo, yhi in young):
-            return True
-    return False
+
+    def over_young(a: str, b: str) -> bool:
+        if not young or a not in at or b not in at:
+            return False
+        _, pred = search.fastest([at[a]])
+        nodes = search.path(pred[0], at[a], at[b])
+        for u, v in zip(nodes, nodes[1:]):
+            line = best[(u, v)][2]
+            lo, hi = sorted((seq[(line, str(tg.station_ids[u]))], seq[(line, str(tg.station_ids[v]))]))
+            if any(line == yl and ylo <= lo and hi <= yhi for yl, ylo, yhi in young):
+                return True
+        return False
+
+    return [over_young(str(a), str(b)) for a, b in pairs]
 
 
 def static_pair_errors(net, truth: pd.DataFrame) -> pd.DataFrame:

@@ -22,7 +22,8 @@ Modification types (keys in brackets are optional; see ``docs/goals.md`` for exa
 ``add_station``       station, name, name_zh, city, lat, lon, [kind = "rail", iata, opened].
 ``add_line``          line, name, name_zh, category, stations, chainage_km, design_kmh, year or date.
 ``extend_line``       line, stations, chainage_km, design_kmh, year or date: new stations after its end.
-``remove_line``       line: the line, its stations list, sections and the published times only it ran.
+``remove_line``       line: the line, its stations list, sections, operating speeds, corridor rows, bars
+                      on running through, and the published times only it ran.
 ``add_flight``        from, to, block_minutes, daily_frequency, [basis = "estimate", valid_from, valid_to].
 ``cut_flight``        from, to, [from_date]: remove the flights of an airport pair (either direction), or
                       end them the day before ``from_date``.
@@ -766,7 +767,10 @@ def _m_remove_line(state: _State, mod: Modification, here: _Here) -> None:
         t["published_times"] = pt[~only_here].reset_index(drop=True)
     t["lines"] = t["lines"][t["lines"]["line_id"] != line].reset_index(drop=True)
     t["line_stations"] = ls[ls["line_id"] != line].reset_index(drop=True)
-    t["sections"] = t["sections"][t["sections"]["line_id"] != line].reset_index(drop=True)
+    for name in ("sections", "operating_speeds", "corridors"):  # every row that names the line
+        t[name] = t[name][t[name]["line_id"] != line].reset_index(drop=True)
+    nt = t["no_through"]
+    t["no_through"] = nt[(nt["line_id"] != line) & (nt["other_line_id"] != line)].reset_index(drop=True)
 
 
 def _airports(state: _State, mod: Modification, here: _Here) -> bool:

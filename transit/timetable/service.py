@@ -491,6 +491,11 @@ class TrackSearch:
         idx = self.source[np.asarray(origins, dtype=np.int64)]
         return dijkstra(self.graph, directed=True, indices=idx, return_predecessors=True)
 
+    def path_km(self, dist: np.ndarray, pred: np.ndarray) -> np.ndarray:
+        """Track km along each fastest path of :meth:`fastest`'s ``dist, pred``, per station (read at
+        :attr:`target`; ``nan`` where unreached)."""
+        return path_sums(np.asarray(pred, dtype=np.int64), dist, *_csr_arrays(self.km))[:, self.target]
+
     def path(self, pred_row: np.ndarray, a: int, b: int) -> list[int]:
         """Stations along the fastest path from ``a`` to ``b`` (``pred_row``: the search from ``a``); [] if none."""
         out: list[int] = []
@@ -754,8 +759,7 @@ def _generated_routes(network, tg: TrackGraph, sp: ServiceParams, attrs: pd.Data
     if len(terms):
         search = track_search(tg, best)
         dist, pred = search.fastest(terms)
-        # km along each fastest path, read at the stations' end nodes
-        path_km = path_sums(pred.astype(np.int64), dist, *_csr_arrays(search.km))[:, search.target]
+        path_km = search.path_km(dist, pred)  # km along each fastest path
         at = dist[:, search.target]
         row = {int(t): i for i, t in enumerate(terms)}
         for ia, a in enumerate(terms):

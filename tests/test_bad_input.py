@@ -220,7 +220,12 @@ NETWORK_CASES = [
          "operating_speeds.csv", 2, "line_id", "l9", "correct it, or add a row with this id"),
     Case("transfers-city", "unknown-reference", sub("transfers.csv", "alpha_central,alpha_east,20", "alpha_central,beta,20"),
          "transfers.csv", 2, "to_station_id", "beta", "transfers join stations of one city"),
+    Case("timetable-changes-date", "dates", write("timetable_changes.csv", "date,source\n2021-1-20,made up\n"),
+         "timetable_changes.csv", 2, "date", "2021-1-20", "write it as YYYY-MM-DD"),
     # duplicate id
+    Case("timetable-changes", "duplicate-id",
+         write("timetable_changes.csv", "date,source\n2021-01-20,made up\n2021-01-20,again\n"),
+         "timetable_changes.csv", 3, "date", "2021-01-20", "delete one of the two rows"),
     Case("stations", "duplicate-id", append("stations.csv", "beta,Beta Two,贝塔二,beta,rail,30.0,121.0,,,made up"),
          "stations.csv", 9, "station_id", "beta", "delete one of the two rows or give this one another id"),
     Case("cities", "duplicate-id", append("cities.csv", "epsilon,Eps,艾,Testland,31.0,118.0,1,2020,x,x"),

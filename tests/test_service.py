@@ -273,16 +273,39 @@ def test_service_model_matches_the_2016_fastest_journeys(yrd, workbook):
     assert table.loc["all", "unreached"] <= 0.005 * table.loc["all", "pairs"]
 
 
+def test_typical_departures_are_measured_against_the_2016_trains(yrd, workbook):
+    """statistic='median' (what `transit goal --statistic median` judges on): over 06:00-22:00 the
+    median of the earliest arrival minus the minute, the wait included, both directions averaged,
+    against the real trains of 2016-03-10. Nothing is fitted to it, and it is looser than the fastest
+    train: the wait follows the trains a day a pair gets, which the frequency rule gets right only
+    on average (docs/validation.md). Tolerance: median abs. error <= 15 %, signed within +-5 %,
+    >= 50 % within 15 %, main stations <= 12 % (measured 12.6 %, +0.7 %, 56 %; main 9.7 %)."""
+    net = yrd.as_of("2016-03-10")
+    truth = real_fastest_pairs(net, workbook)
+    table = error_table(pair_errors(synthesise_timetable(net), truth, "median"))
+    row = table.loc["all"]
+    assert row["pairs"] > 10000
+    assert row["median_abs_pct"] <= 15.0, table
+    assert abs(row["median_signed_pct"]) <= 5.0, table
+    assert row["within_15_pct"] >= 50.0, table
+    assert table.loc["main stations", "median_abs_pct"] <= 12.0, table
+    assert row["unreached"] <= 0.05 * row["pairs"], table
+    with pytest.raises(ValueError, match="statistic"):
+        pair_errors(synthesise_timetable(net), truth.head(3), "mean")
+
+
 def test_service_model_matches_the_held_out_published_times(yrd):
     """Out of sample: the half of published_times.csv that no fit or grid choice uses, each time on
     the network of its date (Shanghai - Beijing 2017, Hangzhou West - Wenzhou North 2024, ...).
 
     Times of a line's first timetable (the fastest track path runs over a section opened within a
-    year: 70 of the 90 times, as news reports openings) are held apart, because the model gives a
-    new line a mature line's trains and reads fast there (docs/validation.md). Tolerance on the
-    others: median abs. error <= 10 %, signed within +-5 %, >= 60 % within 15 % (measured 1.8 %,
-    -0.6 %, 100 % of 8). On the first-year times: median <= 15 %, signed no faster than -12 %, >= 50 %
-    within 15 % (measured 14.0 %, -10.4 %, 57 % of 35), a line that stops this gap from widening."""
+    year: 70 of the 90 times, as news reports openings) are held apart: most are of the opening
+    service, a few trains calling at most stations, and which stations the model's few trains call
+    at is a lottery (docs/validation.md). Tolerance on the others: median abs. error <= 10 %, signed
+    within +-5 %, >= 60 % within 15 % (measured 1.8 %, -0.6 %, 100 % of 8). On the first-year times:
+    median <= 15 %, signed within +-6 %, >= 50 % within 15 % (measured 14.2 %, +3.9 %, 51 % of 35; over
+    four draws of the stopping patterns the held-out half reads 8.1-12.5 %). Before the opening
+    service they read -10.4 % signed: the signed bound holds that fix."""
     pub = yrd.tables["published_times"]
     e = published_errors(yrd, rows=pub[~published_halves(pub)])
     mature = e.loc[~e["first_year"], "error"].to_numpy(dtype=float)
@@ -292,7 +315,7 @@ def test_service_model_matches_the_held_out_published_times(yrd):
     assert abs(np.median(mature)) <= 0.05, mature
     assert np.mean(np.abs(mature) <= 0.15) >= 0.60, mature
     assert np.median(np.abs(first)) <= 0.15, first
-    assert np.median(first) >= -0.12, first
+    assert abs(np.median(first)) <= 0.06, first
     assert np.mean(np.abs(first) <= 0.15) >= 0.50, first
 
 
@@ -574,3 +597,49 @@ def test_the_second_route_share_is_fitted_on_the_2016_trains(yrd, workbook):
     assert fit["n_trains"] > 300
     assert 0.1 < fit["share_on_second"] < 0.35
     assert fit["alternative_per_log_ratio"] < 0
+
+
+def test_a_new_lines_stations_run_an_opening_service_until_the_next_timetable_change(yrd):
+    """Hefei-Anqing opened 2020-12-22 with 5 train pairs a day and got 13 at the national change of
+    2021-01-20 (timetable_changes.csv): its new stations are in their opening period on the first
+    day and out of it from the change; no station of 2016-03-10 is in one (the change of 2016-01-10
+    came after the last opening), so the opening call logit leaves the 2016 fit alone."""
+    from transit.timetable.service import opening_stations
+
+    days = ServiceParams.from_mapping(yrd.meta["service"])["opening_period_max_days"]
+    first = opening_stations(yrd.as_of("2020-12-22"), days)
+    assert {"feixi", "shucheng_east", "lujiang_west", "tongcheng_east", "tongcheng_south"} <= first
+    assert "hefei_south" not in first  # open since 2008
+    assert "feixi" in opening_stations(yrd.as_of("2021-01-19"), days)
+    assert opening_stations(yrd.as_of("2021-01-20"), days) == set()
+    assert opening_stations(yrd.as_of("2016-03-10"), days) == set()
+    # without the table of changes the period lasts opening_period_max_days
+    bare = yrd.with_tables(timetable_changes=yrd.tables["timetable_changes"].iloc[:0])
+    assert "feixi" in opening_stations(bare.as_of("2021-01-20"), 92)
+    assert "feixi" not in opening_stations(bare.as_of("2021-03-24"), 92)
+
+
+def test_the_opening_service_calls_at_more_of_a_new_lines_stations(yrd):
+    """With opening_call_logit > 0 the trains through Feixi (opening) call there more often on the
+    first day than without it; the share at Hefei South (not opening) does not move."""
+
+    def calls(logit, station):
+        tt = synthesise_timetable(yrd.as_of("2020-12-22"), params={"calls": {"opening_call_logit": logit}})
+        return int((tt.stop_times["stop_id"] == station).sum())
+
+    assert calls(4.0, "feixi") > calls(0.0, "feixi")
+    assert calls(4.0, "hefei_south") == calls(0.0, "hefei_south")
+
+
+def test_another_draw_moves_the_stops_not_the_rules(yrd):
+    """[service] draw picks another set of the hashed draws (stopping patterns, rounding, departure
+    offsets): a different timetable by the same rules, itself deterministic; draw 0 is the bundled one."""
+    net = yrd.as_of("2020-12-22")
+    base = synthesise_timetable(net)
+    assert base.stop_times.equals(synthesise_timetable(net, params={"draw": 0}).stop_times)
+    one = synthesise_timetable(net, params={"draw": 1})
+    assert not one.stop_times.equals(base.stop_times)
+    assert one.stop_times.equals(synthesise_timetable(net, params={"draw": 1}).stop_times)
+    assert abs(one.n_trips - base.n_trips) <= 0.1 * base.n_trips
+    with pytest.raises(ValueError, match="draw"):
+        synthesise_timetable(net, params={"draw": 1.5})

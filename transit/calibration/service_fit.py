@@ -641,6 +641,18 @@ def service_toml(fit: dict, net) -> str:
         elif k == "express_per_log_population":
             note = "per log of the product of the populations of its terminals' cities; fitted"
 
+        elif k == "opening_call_logit":
+            o = s.get("opening")
+            note = (
+                "added to the logit at a station in its opening period (a new line's transition service: few "
+                "trains, calling at more stations); "
+                + (
+                    f"chosen among {sorted(o['published_tuning'])} on the tuning half of published_times "
+                    f"({o['n_tuning']} times, mean |log error| over {o['draws']} draws; calibrate_service)"
+                    if o
+                    else "kept from network.toml"
+                )
+            )
         elif k == "express_min_call_share":
             note = (
                 "an express calls only at stations whose call share is at least this (hubs and the largest "

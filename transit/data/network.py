@@ -232,6 +232,11 @@ class Network:
         doc="Stations in service where two lines in service meet but trains cannot run from one onto the other "
         "(no_through.csv); passengers change there.",
     )
+    timetable_changes = property(
+        lambda self: self._table("timetable_changes"),
+        doc="Days a new national timetable took effect (timetable_changes.csv), whatever the date: a section "
+        "opened between two of them runs its opening service until the next.",
+    )
     operating_speeds = property(
         lambda self: self._table("operating_speeds"),
         doc=(
@@ -364,6 +369,7 @@ class Network:
             "operating_speeds": os_,
             "corridors": co,
             "no_through": nt,
+            "timetable_changes": t["timetable_changes"].sort_values("date").reset_index(drop=True),
         }
 
     # ------------------------------------------------------------------ places

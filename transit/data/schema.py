@@ -242,6 +242,17 @@ TABLES: dict[str, Table] = {
             doc="Stations where two lines meet but trains cannot run from one onto the other (no connecting "
             "track yet); passengers change there. Either direction.",
         ),
+        Table(
+            "timetable_changes",
+            (
+                Column("date", "date"),
+                Column("source", "text"),
+            ),
+            key=("date",),
+            required_file=False,
+            doc="Days a new national timetable took effect (全国铁路调图). A section opened between two of them runs "
+            "its opening service until the next (the service model's opening period).",
+        ),
     ]
 }
 

@@ -242,8 +242,9 @@ class GoalReport:
             "2016 timetable, with whole corridors held out of the fit, the fastest journeys were about 6 % "
             "off in the median and four in five within 15 % (8 % and three in four where one train is "
             "fastest); on published fastest times of 2008-2025 never used by the fit, close on lines open a "
-            "year or more, but about 10 % too fast in a line's first timetable (docs/validation.md); read a "
-            "margin under about 10 % of the limit as too close to call."
+            "year or more, and without bias but 10-15 % off either way in a line's first days, which run a "
+            "few trains (docs/validation.md). The typical departure, the wait included, is looser: about 14 % "
+            "off in the median. Read a margin under about 10 % of the limit as too close to call."
         ),
         "static": (
             "Accuracy: the static method joins every pair of stations of a line as if a train ran non-stop "

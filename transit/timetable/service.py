@@ -81,6 +81,7 @@ __all__ = [
     "synthesise_timetable",
     "ServiceParams",
     "station_attributes",
+    "opening_stations",
     "call_shares",
     "track_graph",
     "TrackGraph",
@@ -101,6 +102,8 @@ SERVICE_KEYS = {
         "terminal_min_population",
         "alternative_max_ratio",
         "alternative_max_overlap",
+        "opening_period_max_days",
+        "draw",
     ),
     "frequency": (
         "scale_trains_per_day",
@@ -124,6 +127,7 @@ SERVICE_KEYS = {
         "express_intercept",
         "express_per_log_population",
         "express_min_call_share",
+        "opening_call_logit",
     ),
     "running": (
         "speed_factor_hsr",
@@ -215,6 +219,8 @@ class ServiceParams:
         for k in ("pattern_correlation", "express_min_call_share"):
             if not 0.0 <= out["calls"][k] <= 1.0:
                 bad.append(f"[service.calls] {k} = {out['calls'][k]} must be from 0 to 1")
+        if out[""]["draw"] < 0 or out[""]["draw"] != int(out[""]["draw"]):
+            bad.append(f"[service] draw = {out['']['draw']:g} must be a whole number from 0 (0: the bundled draw)")
         if out[""]["last_departure_minutes"] < out[""]["first_departure_minutes"]:
             bad.append("[service] last_departure_minutes is before first_departure_minutes")
         if f["max_trains_per_day"] < 1 or f["min_trains_per_day"] <= 0:
@@ -368,8 +374,15 @@ def _line_corridors(network) -> dict[str, tuple[str, ...]]:
 
 
 # ---------------------------------------------------------------------------- station attributes
-def station_attributes(network, hub_stations: Sequence[str] = ()) -> pd.DataFrame:
+def station_attributes(network, hub_stations: Sequence[str] = (), opening_period_max_days: float = 0.0) -> pd.DataFrame:
     """The measured attributes the call share depends on, for every rail station in service.
+
+    Parameters
+    ----------
+    network : Network
+    hub_stations : sequence of str
+    opening_period_max_days : float
+        The longest opening period (days); 0 marks no station as opening (see :func:`opening_stations`).
 
     Returns
     -------
@@ -377,7 +390,7 @@ def station_attributes(network, hub_stations: Sequence[str] = ()) -> pd.DataFram
         Indexed by ``station_id``: ``city_id``, ``population`` (of its city, persons), ``main``
         (a main station of its city: ``Network.city_stations(central=True)``), ``n_lines`` (lines
         in service through it), ``terminus`` (the end of an in-service run of a line), ``hub``
-        (listed in ``hub_stations``).
+        (listed in ``hub_stations``), ``opening`` (in its opening period on the network's date).
     """
     tg = track_graph(network)
     st = network.stations.set_index("station_id")
@@ -395,6 +408,7 @@ def station_attributes(network, hub_stations: Sequence[str] = ()) -> pd.DataFram
         central = network.central_mask(str(cid), mine) & (mine["kind"] == "rail")
         main.update(mine.loc[central, "station_id"])
     hubs = set(hub_stations)
+    opening = opening_stations(network, opening_period_max_days)
     return pd.DataFrame(
         {
             "city_id": st.loc[ids, "city_id"].to_numpy(),
@@ -403,9 +417,64 @@ def station_attributes(network, hub_stations: Sequence[str] = ()) -> pd.DataFram
             "n_lines": [len(lines.get(i, ())) for i in range(len(ids))],
             "terminus": [i in term for i in range(len(ids))],
             "hub": [s in hubs for s in ids],
+            "opening": [s in opening for s in ids],
         },
         index=pd.Index(ids, name="station_id"),
     )
+
+
+def opening_stations(network, max_days: float) -> set[str]:
+    """The rail stations in their *opening period* on the network's date.
+
+    A station's service begins on the latest of its own ``opened`` date and the earliest ``opened``
+    date of the in-service sections through it. Its opening period runs from that day until the
+    next national timetable change of ``timetable_changes.csv`` (the first full timetable), and at
+    most ``max_days`` days. A new line opens with a transition service: Hefei-Anqing ran 5 train
+    pairs a day from 2020-12-22 and 13 from the change of 2021-01-20 (ahwang.cn 2020-12-22;
+    Guangzhou Daily 2020-12-22). Stations of planned sections in a future view (no opening date)
+    are never opening.
+
+    Parameters
+    ----------
+    network : Network
+        Dated.
+    max_days : float
+        The longest opening period (days), where no timetable change comes sooner.
+
+    Returns
+    -------
+    set of str
+    """
+    if max_days <= 0:
+        return set()
+    day = pd.Timestamp(network.date)
+    ls = network.line_stations
+    on_line: dict[str, list[tuple[int, str]]] = {}
+    for line, station, q in zip(ls["line_id"], ls["station_id"], ls["seq"]):
+        on_line.setdefault(str(line), []).append((int(q), str(station)))
+    seq = {(line, st): q for line, rows in on_line.items() for q, st in rows}
+    start: dict[str, pd.Timestamp] = {}
+    sec = network.sections
+    for line, a, b, opened in zip(sec["line_id"], sec["from_station_id"], sec["to_station_id"], sec["opened"]):
+        when = pd.Timestamp(opened) if opened is not None and not pd.isna(opened) else pd.Timestamp.max
+        if (line, a) not in seq or (line, b) not in seq:
+            continue
+        lo, hi = sorted((seq[(line, a)], seq[(line, b)]))
+        for q, st in on_line[line]:
+            if lo <= q <= hi:
+                start[st] = min(start.get(st, pd.Timestamp.max), when)
+    own = network.stations.set_index("station_id")["opened"]
+    changes = sorted(pd.Timestamp(x) for x in network.timetable_changes["date"])
+    out = set()
+    for st, began in start.items():
+        mine = own.get(st)
+        if mine is not None and not pd.isna(mine):
+            began = max(began, pd.Timestamp(mine))
+        if began == pd.Timestamp.max or not 0 <= (day - began).days < max_days:
+            continue
+        if not any(began < c <= day for c in changes):  # no full timetable yet
+            out.add(st)
+    return out
 
 
 def call_features(attrs: pd.DataFrame) -> np.ndarray:
@@ -426,6 +495,8 @@ def call_shares(attrs: pd.DataFrame, params: ServiceParams) -> pd.Series:
     """The share of passing trains that call at each station (rule 3), between 0 and 1."""
     beta = np.array([params.values["calls"][k] for k in CALL_COEFFICIENTS])
     z = call_features(attrs) @ beta
+    if "opening" in attrs:  # the opening service: few trains, calling at more stations
+        z = z + params.values["calls"]["opening_call_logit"] * attrs["opening"].to_numpy(dtype=np.float64)
     return pd.Series(1.0 / (1.0 + np.exp(-z)), index=attrs.index, name="call_share")
 
 
@@ -725,6 +796,7 @@ def _route_arrays(nodes: Sequence[int], best: dict) -> tuple[np.ndarray, np.ndar
 
 def _generated_routes(network, tg: TrackGraph, sp: ServiceParams, attrs: pd.DataFrame) -> list[_Route]:
     best = _edge_table(tg, sp)
+    draw = int(sp["draw"])
     fq = sp.values["frequency"]
     pop = attrs["population"].to_numpy(dtype=np.float64)
     is_term = (
@@ -793,7 +865,7 @@ def _generated_routes(network, tg: TrackGraph, sp: ServiceParams, attrs: pd.Data
     # line adds or moves (rounding in a running sum would reshuffle every pair below it)
     wanted.sort(key=lambda w: (-w[0], w[1]))
     for x, rid, ends in wanted:  # ends: (a, b) of a fastest path, (a, h, b) of a second route by h
-        trains = min(int(math.floor(x + _offset(rid, "round"))), int(fq["max_trains_per_day"]))
+        trains = min(int(math.floor(x + _offset(_drawn(rid, draw), "round"))), int(fq["max_trains_per_day"]))
         if trains >= fq["min_trains_per_day"] and trains >= 1:
             nodes = search.path(pred[row[ends[0]]], ends[0], ends[1])
             if len(ends) == 3:
@@ -911,6 +983,12 @@ def _offset(route_id: str, salt: str) -> float:
     return (zlib.crc32(f"{route_id}|{salt}".encode()) % 10007) / 10007.0
 
 
+def _drawn(route_id: str, draw: int) -> str:
+    """The key of a route's hashed draws (rounding, departure offset, stopping patterns) in draw
+    number ``draw``; draw 0 is the route id itself."""
+    return route_id if draw == 0 else f"{route_id}#draw{draw}"
+
+
 def synthesise_timetable(
     network,
     *,
@@ -962,11 +1040,10 @@ def synthesise_timetable(
     """
     sp = ServiceParams.from_mapping(network.meta.get("service"), params)
     tg = track_graph(network)
-    attrs = station_attributes(network, sp["hub_stations"])
-    share = call_shares(attrs, sp).to_numpy(dtype=np.float64, copy=True)
-    share[~np.isfinite(share)] = 0.0
+    attrs = station_attributes(network, sp["hub_stations"], sp["opening_period_max_days"])
     run = sp.values["running"]
     rho = float(sp["calls.pattern_correlation"])
+    draw = int(sp["draw"])
     express_min = float(sp["calls.express_min_call_share"])
     pop = attrs["population"].to_numpy(dtype=np.float64)
     hub = attrs["hub"].to_numpy()
@@ -978,6 +1055,8 @@ def synthesise_timetable(
     services = [*network.meta.get("scenario_services", ()), *(services or ())]
     if services:
         routes += _override_routes(services, tg, sp)
+    share = call_shares(attrs, sp).to_numpy(dtype=np.float64, copy=True)
+    share[~np.isfinite(share)] = 0.0
 
     first0, last0 = sp["first_departure_minutes"], sp["last_departure_minutes"]
     trip_rows, st_trip, st_seq, st_pos, st_x, st_cr, st_dep0 = [], [], [], [], [], [], []
@@ -996,12 +1075,11 @@ def synthesise_timetable(
             else:
                 pos, x, cr = r.stations[::-1], _x_rev(r.x_km), _x_rev(r.cruise_min)
                 fixed = None if r.fixed_calls is None else np.sort(m - 1 - r.fixed_calls)
-            off = _offset(r.route_id, str(direction)) * headway
+            key = _drawn(r.route_id, draw)
+            off = _offset(key, str(direction)) * headway
             p = share[pos]
             if fixed is None and n > 0:
-                u = np.vstack(
-                    [_call_draws(levels[k], rho, r.route_id, direction, k, tg.station_ids[pos]) for k in range(n)]
-                )
+                u = np.vstack([_call_draws(levels[k], rho, key, direction, k, tg.station_ids[pos]) for k in range(n)])
                 calls = p[None, :] > u
                 # the top levels of a through route run express: only where nearly every train calls
                 n_express = 0

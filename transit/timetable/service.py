@@ -38,8 +38,8 @@ all with parameters in the ``[service]`` table of the network's ``network.toml``
    copula with correlation ``pattern_correlation`` between the train's level and the station's own
    draw (:func:`_call_draws`): 1 gives nested patterns (an express skips every station quieter than
    its level), 0 independent skip-stop patterns; every station keeps its call share either way. A
-   line's own trains call at each of its stations at least once. A share of a through route's
-   trains, the top levels, run *express*: they call only where the call share is at least
+   line's own trains call at each of its stations at least once. A share of a route's trains (a
+   through route's, or a line's own end to end), the top levels, run *express*: they call only where the call share is at least
    ``express_min_call_share`` (the hubs and the busiest main stations); the share grows with the
    size of the pair, ``logit e = express_intercept + express_per_log_population * ln(P_a P_b /
    1e12)`` (:func:`express_share`), fitted on the real trains of 2016 (2.8 % of them ran so, 24 %
@@ -1081,11 +1081,11 @@ def synthesise_timetable(
             if fixed is None and n > 0:
                 u = np.vstack([_call_draws(levels[k], rho, key, direction, k, tg.station_ids[pos]) for k in range(n)])
                 calls = p[None, :] > u
-                # the top levels of a through route run express: only where nearly every train calls
-                n_express = 0
-                if not r.route_id.startswith("line:"):
-                    e = express_share(pop[r.stations[0]] * pop[r.stations[-1]], sp)
-                    n_express = int(math.floor(e * n + 0.5))
+                # the top levels run express, only where nearly every train calls, as many as the size
+                # of the pair asks; a line's own end-to-end trains too, for a line run is often the
+                # route of its two ends (Beijing South - Shanghai Hongqiao), which had none
+                e = express_share(pop[r.stations[0]] * pop[r.stations[-1]], sp)
+                n_express = int(math.floor(e * n + 0.5))
                 if n_express:
                     top = np.argsort(-levels, kind="stable")[:n_express]
                     calls[top] = p[None, :] >= express_min

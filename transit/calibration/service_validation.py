@@ -17,7 +17,9 @@ shares (a shift of the logistic intercept) and the ``pattern_correlation`` of th
 are chosen on a small grid to minimise the error of the fastest times over the training pairs. Grid
 points the 2016 pairs cannot tell apart (within ``TIE_TOLERANCE``) are told apart by the published
 fastest times of later years, the tuning half of them only (:func:`published_halves`); the other half
-measures the model.
+measures the model. The tuning half also chooses ``opening_call_logit`` (a new line's opening
+service, which the 2016 timetable does not show), by the mean error over several draws of the
+stopping patterns.
 
 Validation (:func:`cross_validate`) holds out whole corridors: the lines of the network on the date
 are dealt into ``k`` folds; for each, everything is fitted without the fold's lines and measured on

@@ -39,11 +39,13 @@ all with parameters in the ``[service]`` table of the network's ``network.toml``
    draw (:func:`_call_draws`): 1 gives nested patterns (an express skips every station quieter than
    its level), 0 independent skip-stop patterns; every station keeps its call share either way. A
    line's own trains call at each of its stations at least once. A share of a route's trains (a
-   through route's, or a line's own end to end), the top levels, run *express*: they call only where the call share is at least
-   ``express_min_call_share`` (the hubs and the busiest main stations); the share grows with the
-   size of the pair, ``logit e = express_intercept + express_per_log_population * ln(P_a P_b /
-   1e12)`` (:func:`express_share`), fitted on the real trains of 2016 (2.8 % of them ran so, 24 %
-   of those between the largest cities).
+   through route's, or a line's own end to end), the top levels, run *express*: they call only
+   where the call share is at least ``express_min_call_share`` (the hubs and the busiest main
+   stations); the share grows with the size of the pair, ``logit e = express_intercept +
+   express_per_log_population * ln(P_a P_b / 1e12)`` (:func:`express_share`), fitted on the real
+   trains of 2016 (2.8 % of them ran so, 24 % of those between the largest cities). A station in
+   its *opening period* (:func:`opening_stations`: a new line's few first trains, until the next
+   national timetable change) gets ``opening_call_logit`` on its logit.
 4. **Running times.** Between two consecutive calls a train runs start to stop: cruising at
    ``speed_factor_<category> * operating speed`` plus the loss of braking and accelerating
    (``stop_loss_minutes_per_100kmh`` of ``[running_time]``), plus ``leg_margin_minutes``, plus
@@ -55,7 +57,9 @@ all with parameters in the ``[service]`` table of the network's ``network.toml``
 6. **Changes.** Stops carry ``min_change_minutes`` (``hub_change_minutes`` at hubs,
    ``change_minutes`` elsewhere); ``transfers`` come from the network's transfers table.
 
-Everything is deterministic: the same network and parameters give identical frames.
+Everything is deterministic: the same network and parameters give identical frames. The hashed
+draws (stopping patterns, rounding, departure offsets) are draw number ``[service] draw`` (0 by
+default); another number gives another, equally likely timetable by the same rules.
 """
 
 from __future__ import annotations

@@ -252,7 +252,8 @@ def _minutes(dist_km: NDArray[np.float64], cruise_minutes: NDArray[np.float64], 
     c = p.stop_loss_minutes_per_100kmh / 100.0  # minutes lost per km/h of speed
     # short trips: a train that cannot reach v_pair accelerates and brakes without cruising
     if c > 0:
-        v_run = np.minimum(v_pair, np.sqrt(60.0 * dist_km / c))
+        with np.errstate(over="ignore"):  # a vanishing loss (c ~ 1e-313) reaches any speed: no cap
+            v_run = np.minimum(v_pair, np.sqrt(60.0 * dist_km / c))
     else:
         v_run = v_pair
     motion = 60.0 * dist_km / v_run + c * v_run

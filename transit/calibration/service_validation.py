@@ -283,6 +283,11 @@ def error_table(errors: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
+def _abs_log_errors(error: np.ndarray) -> np.ndarray:
+    """``|ln(model / real)|`` of relative errors (``model / real - 1``); unreached (inf) counts as 10x."""
+    return np.abs(np.log1p(np.minimum(np.asarray(error, dtype=np.float64), 9.0)))
+
+
 def _objective(errors: pd.DataFrame) -> float:
     """Mean over direct pairs, changing pairs and pairs of main stations of the median absolute log
     error (unreached: a large error). The third group weighs the few pairs between the largest
@@ -294,7 +299,7 @@ def _objective(errors: pd.DataFrame) -> float:
     for mask in masks:
         e = errors.loc[mask, "error"].to_numpy(dtype=np.float64)
         if len(e):
-            parts.append(float(np.median(np.abs(np.log1p(np.minimum(e, 9.0))))))
+            parts.append(float(np.median(_abs_log_errors(e))))
     return float(np.mean(parts)) if parts else float("inf")
 
 
@@ -368,26 +373,26 @@ def calibrate_service(
     grid = pd.DataFrame([r[:3] for r in rows], columns=["intercept_shift", "pattern_correlation", "objective"])
     best = min(range(len(rows)), key=lambda i: (rows[i][2], i))
     tied = [i for i in range(len(rows)) if rows[i][2] <= rows[best][2] + tie_tolerance]
-    if published is not None and len(tied) > 1:
+    if published is not None:
         tuning = published.tables["published_times"][published_halves(published.tables["published_times"])]
+    if published is not None and len(tied) > 1:
         score = {}
         for i in tied:
-            e = published_errors(published, params=rows[i][3], rows=tuning)["error"].to_numpy(dtype=np.float64)
-            score[i] = float(np.median(np.abs(np.log1p(np.minimum(e, 9.0)))))
+            e = published_errors(published, params=rows[i][3], rows=tuning)["error"]
+            score[i] = float(np.median(_abs_log_errors(e)))
         grid["published_tuning"] = [score.get(i, np.nan) for i in range(len(rows))]
         best = min(tied, key=lambda i: (score[i], rows[i][2], i))
     params = rows[best][3]
     params["calls"]["opening_call_logit"] = float(net.meta["service"]["calls"]["opening_call_logit"])
     stats = dict(fit["stats"])
     if published is not None and len(opening_logits):
-        tuning = published.tables["published_times"][published_halves(published.tables["published_times"])]
         opening_score = {}
         for b in opening_logits:
             scores = []
             for draw in range(opening_draws):
                 p = {**params, "draw": draw, "calls": dict(params["calls"], opening_call_logit=float(b))}
-                e = published_errors(published, params=p, rows=tuning)["error"].to_numpy(dtype=np.float64)
-                scores.append(float(np.mean(np.abs(np.log1p(np.minimum(e, 9.0))))))
+                e = published_errors(published, params=p, rows=tuning)["error"]
+                scores.append(float(np.mean(_abs_log_errors(e))))
             opening_score[float(b)] = float(np.mean(scores))
         chosen = min(opening_score, key=lambda b: (opening_score[b], b))
         params["calls"]["opening_call_logit"] = chosen
@@ -592,6 +597,9 @@ def _over_new_section(net, pairs, params: dict | None = None) -> tuple[list[bool
     opening = opening_stations(net, sp["opening_period_max_days"])
     ls = net.tables["line_stations"]
     seq = {(str(x), str(y)): int(q) for x, y, q in zip(ls["line_id"], ls["station_id"], ls["seq"])}
+    on_line: dict[str, list[tuple[int, str]]] = {}
+    for (line, station), q in seq.items():
+        on_line.setdefault(line, []).append((q, station))
     day = pd.Timestamp(net.date)
     young = []  # (line, first seq, last seq) of the sections opened within the year
     for line, x, y, opened in zip(
@@ -606,16 +614,12 @@ def _over_new_section(net, pairs, params: dict | None = None) -> tuple[list[bool
         _, pred = search.fastest([at[a]])
         nodes = search.path(pred[0], at[a], at[b])
         new = False
+        passed = {str(tg.station_ids[n]) for n in nodes}  # and the stations each hop passes on its line
         for u, v in zip(nodes, nodes[1:]):
             line = best[(u, v)][2]
             lo, hi = sorted((seq[(line, str(tg.station_ids[u]))], seq[(line, str(tg.station_ids[v]))]))
             new |= any(line == yl and ylo <= lo and hi <= yhi for yl, ylo, yhi in young)
-        # the path's stations, and those it passes between two of them on one line
-        passed = {str(tg.station_ids[n]) for n in nodes}
-        for u, v in zip(nodes, nodes[1:]):
-            line = best[(u, v)][2]
-            lo, hi = sorted((seq[(line, str(tg.station_ids[u]))], seq[(line, str(tg.station_ids[v]))]))
-            passed.update(st for (ln, st), q in seq.items() if ln == line and lo <= q <= hi)
+            passed.update(st for q, st in on_line[line] if lo <= q <= hi)
         return new, bool(passed & opening)
 
     flags = [over_young(str(a), str(b)) for a, b in pairs]
